@@ -1,0 +1,28 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_and_fresh_cache(settings):
+    """Each test starts from an empty cache so that no page leaks between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def editor(db):
+    user = factories.UserFactory(username="editor", is_staff=True)
+    user.groups.add(Group.objects.get_or_create(name="Editors")[0])
+    return user
+
+
+@pytest.fixture
+def moderator(db):
+    user = factories.UserFactory(username="moderator", is_staff=True)
+    user.groups.add(Group.objects.get_or_create(name="Moderators")[0])
+    return user
