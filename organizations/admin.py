@@ -1,0 +1,496 @@
+"""The registry's admin: where editors keep the records and moderators verify them.
+
+Every admin change is recorded by django-reversion with its author, so each
+record has a history page and deleted records can be recovered. Deleting
+registry records and recovering deleted ones is a moderator's act; so is
+verifying a membership event.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+import reversion
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
+
+from organizations.models import (
+    Domain,
+    Instrument,
+    MembershipEvent,
+    Organization,
+    OrganizationName,
+    Source,
+)
+from organizations.status import Status
+
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = _("Newsroom and registry")
+
+# An organization's names and aliases belong to it: its history records them
+# and recovering a deleted organization brings them back. Its events are not
+# followed, because reverting an organization must never rewrite events.
+reversion.register(Organization, follow=("names",))
+reversion.register(OrganizationName)
+reversion.register(Domain)
+reversion.register(Instrument)
+reversion.register(Source)
+# Verification is left out of the recorded versions so that reverting an
+# event or recovering a deleted one never restores a verification: the event
+# comes back unverified and a moderator verifies it again.
+reversion.register(MembershipEvent, exclude=("verified_by", "verified_at"))
+
+# Changing any of these on a verified event withdraws its verification.
+EVENT_FACTS = frozenset(
+    {
+        "organization",
+        "country",
+        "kind",
+        "announced_on",
+        "effective_on",
+        "date_precision",
+        "instrument",
+    }
+)
+
+
+def search_words(search_term: str) -> Iterator[str]:
+    """The words of an admin search, quoted phrases kept whole, as Django splits them."""
+    for word in smart_split(search_term):
+        if word[0] in {'"', "'"} and word[0] == word[-1] and len(word) > 1:
+            word = unescape_string_literal(word)
+        if word:
+            yield word
+
+
+def known_as(word: str, *, organization: str = "pk") -> Exists:
+    """True for rows whose organization has a name or acronym containing `word`, in any language.
+
+    A subquery rather than a join, so that an organization with many matching
+    aliases still appears once.
+    """
+    return Exists(
+        OrganizationName.objects.filter(
+            Q(name__icontains=word) | Q(acronym__icontains=word),
+            organization=OuterRef(organization),
+        )
+    )
+
+
+def verify_membership_events(
+    *, events: QuerySet[MembershipEvent], by: AbstractBaseUser, at: datetime.datetime | None = None
+) -> tuple[list[MembershipEvent], list[MembershipEvent]]:
+    """Mark `events` verified by `by`; return (verified, skipped for citing no source).
+
+    An event is only ever shown as verified when it cites a source, so those
+    without one are left as they are.
+    """
+    at = at or timezone.now()
+    verified, skipped = [], []
+    with transaction.atomic():
+        for event in events.prefetch_related("sources"):
+            if not event.sources.all():
+                skipped.append(event)
+                continue
+            event.verified_by, event.verified_at = by, at
+            event.save(update_fields=["verified_by", "verified_at", "updated_at"])
+            verified.append(event)
+    return verified, skipped
+
+
+def withdraw_membership_event_verifications(
+    *, events: QuerySet[MembershipEvent]
+) -> list[MembershipEvent]:
+    """Clear the verification of those `events` that had one; return them."""
+    withdrawn = []
+    with transaction.atomic():
+        for event in events.filter(verified_at__isnull=False):
+            event.verified_by, event.verified_at = None, None
+            event.save(update_fields=["verified_by", "verified_at", "updated_at"])
+            withdrawn.append(event)
+    return withdrawn
+
+
+def withdraw_if_facts_changed(form) -> bool:
+    """Withdraw the verification of a form's event when one of its facts was edited."""
+    event = form.instance
+    if event.pk and event.verified_at and EVENT_FACTS.intersection(form.changed_data):
+        event.verified_by, event.verified_at = None, None
+        return True
+    return False
+
+
+def _describe(events: list[MembershipEvent]) -> str:
+    return ", ".join(event.key for event in events)
+
+
+class RegistryAdmin(VersionAdmin):
+    """A registry model's admin: history for everyone, recovery for those who may delete."""
+
+    # Django's own list template, which the project's override extends with
+    # a recovery link shown only to those who may recover.
+    change_list_template = None
+    show_full_result_count = False
+    list_per_page = 50
+
+    def has_recover_permission(self, request: HttpRequest) -> bool:
+        # Recovering undoes a deletion, so it needs the right to delete too.
+        return (
+            self.has_add_permission(request)
+            and self.has_change_permission(request)
+            and self.has_delete_permission(request)
+        )
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not self.has_recover_permission(request):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_recover_permission(request):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"has_recover_permission": self.has_recover_permission(request)} | (
+            extra_context or {}
+        )
+        if request.method == "POST" and "delete_selected" in request.POST.getlist("action"):
+            # Reversion saves a revision when its outermost block ends and
+            # drops rows that no longer exist by then, so a bulk deletion runs
+            # outside the list's block for its snapshot (see delete_queryset)
+            # to be kept.
+            extra_context["has_change_permission"] = self.has_change_permission(request)
+            return admin.ModelAdmin.changelist_view(self, request, extra_context)
+        return super().changelist_view(request, extra_context)
+
+    def _record_deletion(self, request: HttpRequest, objects) -> None:
+        # A revision taken just before deletion makes any deleted record
+        # recoverable as it was, even one never edited in the admin.
+        with self.create_revision(request):
+            for obj in objects:
+                reversion.add_to_revision(obj)
+            reversion.set_comment(gettext("Deleted."))
+
+    def delete_model(self, request, obj):
+        self._record_deletion(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._record_deletion(request, queryset)
+        super().delete_queryset(request, queryset)
+
+
+class USStatusFilter(admin.SimpleListFilter):
+    """Organizations by the United States' membership status today."""
+
+    title = _("US status today")
+    parameter_name = "us_status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in Status.values:
+            return queryset
+        if "status" in queryset.query.annotations:
+            return queryset.filter(status=self.value())
+        return queryset.with_status_filter(self.value())
+
+
+class VerifiedFilter(admin.SimpleListFilter):
+    """Events shown as verified: verified by a moderator and citing a source."""
+
+    title = _("verified")
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        verified = MembershipEvent.objects.verified().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=verified)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=verified)
+        return queryset
+
+
+class OrganizationNameInline(admin.TabularInline):
+    model = OrganizationName
+    fields = ("language", "name", "acronym", "is_preferred")
+    extra = 1
+
+
+class MembershipEventInline(admin.TabularInline):
+    model = MembershipEvent
+    fields = (
+        "key",
+        "country",
+        "kind",
+        "announced_on",
+        "effective_on",
+        "date_precision",
+        "instrument",
+        "verified",
+    )
+    readonly_fields = ("verified",)
+    autocomplete_fields = ("instrument",)
+    show_change_link = True
+    extra = 0
+
+    def get_queryset(self, request):
+        events = super().get_queryset(request)
+        return events.select_related("instrument").prefetch_related("sources")
+
+    @admin.display(description=_("verified"), boolean=True)
+    def verified(self, event: MembershipEvent) -> bool:
+        return event.is_verified
+
+
+@admin.register(Organization)
+class OrganizationAdmin(RegistryAdmin):
+    list_display = (
+        "name",
+        "acronym",
+        "kind",
+        "un_related",
+        "us_status",
+        "parent",
+        "updated_at",
+    )
+    list_filter = ("kind", "un_related", "domains", USStatusFilter)
+    list_select_related = ("parent",)
+    search_fields = ("name", "acronym")
+    search_help_text = _("Name or acronym, in any language.")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("parent", "sources")
+    filter_horizontal = ("domains",)
+    inlines = (OrganizationNameInline, MembershipEventInline)
+    fieldsets = (
+        (None, {"fields": ("name", "acronym", "slug", "kind", "un_related", "parent")}),
+        (
+            _("Details"),
+            {
+                "fields": (
+                    "domains",
+                    "founded",
+                    "headquarters",
+                    "website",
+                    "wikidata_id",
+                    "description",
+                )
+            },
+        ),
+        (_("Evidence"), {"fields": ("sources",)}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status()
+
+    def get_search_results(self, request, queryset, search_term):
+        # Every word must match the canonical name or acronym, or any name or
+        # acronym in any language, so 世界卫生组织 finds WHO.
+        for word in search_words(search_term):
+            queryset = queryset.filter(
+                Q(name__icontains=word) | Q(acronym__icontains=word) | known_as(word)
+            )
+        return queryset, False
+
+    @admin.display(description=_("US status today"), ordering="status")
+    def us_status(self, organization: Organization) -> str:
+        return Status(organization.status).label
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is MembershipEvent:
+            withdrawn = [f.instance for f in formset.forms if withdraw_if_facts_changed(f)]
+            formset.save()
+            if withdrawn:
+                _warn_withdrawn(request, withdrawn)
+            return
+        super().save_formset(request, form, formset, change)
+
+
+def _warn_withdrawn(request: HttpRequest, events: list[MembershipEvent]) -> None:
+    messages.warning(
+        request,
+        ngettext(
+            "The verification of %(events)s was withdrawn because its facts changed; "
+            "a moderator must verify it again.",
+            "The verifications of %(events)s were withdrawn because their facts changed; "
+            "a moderator must verify them again.",
+            len(events),
+        )
+        % {"events": _describe(events)},
+    )
+
+
+@admin.register(MembershipEvent)
+class MembershipEventAdmin(RegistryAdmin):
+    list_display = (
+        "organization",
+        "kind",
+        "announced_on",
+        "effective_on",
+        "instrument",
+        "verified",
+    )
+    list_filter = (
+        "kind",
+        "country",
+        "instrument",
+        VerifiedFilter,
+        "organization__un_related",
+    )
+    list_select_related = ("organization", "instrument")
+    search_fields = ("key", "summary", "organization__name", "organization__acronym")
+    search_help_text = _("Key, summary, or the organization's name or acronym in any language.")
+    date_hierarchy = "announced_on"
+    autocomplete_fields = ("organization", "instrument", "sources")
+    readonly_fields = ("verified_by", "verified_at")
+    actions = ("verify", "withdraw_verification")
+    fieldsets = (
+        (None, {"fields": ("organization", "country", "kind", "key")}),
+        (_("Dates"), {"fields": ("announced_on", "effective_on", "date_precision")}),
+        (_("Evidence"), {"fields": ("instrument", "summary", "sources")}),
+        (_("Verification"), {"fields": ("verified_by", "verified_at")}),
+    )
+
+    def get_queryset(self, request):
+        verified = MembershipEvent.objects.verified().filter(pk=OuterRef("pk"))
+        return super().get_queryset(request).annotate(verified_with_source=Exists(verified))
+
+    def get_search_results(self, request, queryset, search_term):
+        for word in search_words(search_term):
+            queryset = queryset.filter(
+                Q(key__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(organization__name__icontains=word)
+                | Q(organization__acronym__icontains=word)
+                | known_as(word, organization="organization")
+            )
+        return queryset, False
+
+    @admin.display(description=_("verified"), boolean=True, ordering="verified_with_source")
+    def verified(self, event: MembershipEvent) -> bool:
+        return event.verified_with_source
+
+    def has_verify_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("organizations.verify_membershipevent")
+
+    def save_model(self, request, obj, form, change):
+        withdrawn = withdraw_if_facts_changed(form)
+        super().save_model(request, obj, form, change)
+        if withdrawn:
+            _warn_withdrawn(request, [obj])
+
+    @admin.action(
+        description=_("Verify selected events"),
+        permissions=["verify"],
+        location=[ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM],
+    )
+    def verify(self, request, queryset):
+        if not self.has_verify_permission(request):
+            raise PermissionDenied
+        verified, skipped = verify_membership_events(events=queryset, by=request.user)
+        for event in verified:
+            self.log_change(request, event, gettext("Verified."))
+        if verified:
+            self.message_user(
+                request,
+                ngettext("%(count)d event verified.", "%(count)d events verified.", len(verified))
+                % {"count": len(verified)},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "Not verified, because it cites no source: %(events)s.",
+                    "Not verified, because they cite no source: %(events)s.",
+                    len(skipped),
+                )
+                % {"events": _describe(skipped)},
+                messages.WARNING,
+            )
+
+    @admin.action(
+        description=_("Withdraw verification"),
+        permissions=["verify"],
+        location=[ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM],
+    )
+    def withdraw_verification(self, request, queryset):
+        if not self.has_verify_permission(request):
+            raise PermissionDenied
+        withdrawn = withdraw_membership_event_verifications(events=queryset)
+        for event in withdrawn:
+            self.log_change(request, event, gettext("Verification withdrawn."))
+        self.message_user(
+            request,
+            ngettext(
+                "Verification withdrawn from %(count)d event.",
+                "Verification withdrawn from %(count)d events.",
+                len(withdrawn),
+            )
+            % {"count": len(withdrawn)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(RegistryAdmin):
+    list_display = ("title", "kind", "number", "signed_on", "citation", "event_count")
+    list_filter = ("kind",)
+    search_fields = ("slug", "number", "title", "citation")
+    date_hierarchy = "signed_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(event_count=Count("events"))
+
+    @admin.display(description=_("events"), ordering="event_count")
+    def event_count(self, instrument: Instrument) -> int:
+        return instrument.event_count
+
+
+@admin.register(Source)
+class SourceAdmin(RegistryAdmin):
+    list_display = ("title", "publisher", "published_on", "accessed_on")
+    search_fields = ("url", "title", "publisher")
+    date_hierarchy = "published_on"
+
+
+@admin.register(Domain)
+class DomainAdmin(RegistryAdmin):
+    list_display = ("name", "slug", "organization_count")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(organization_count=Count("organizations"))
+
+    @admin.display(description=_("organizations"), ordering="organization_count")
+    def organization_count(self, domain: Domain) -> int:
+        return domain.organization_count
+
+
+@admin.register(OrganizationName)
+class OrganizationNameAdmin(RegistryAdmin):
+    list_display = ("organization", "language", "name", "acronym", "is_preferred")
+    list_display_links = ("name",)
+    list_filter = ("language", "is_preferred")
+    list_select_related = ("organization",)
+    search_fields = ("name", "acronym", "organization__name", "organization__acronym")
+    autocomplete_fields = ("organization",)

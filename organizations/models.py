@@ -295,6 +295,7 @@ class MembershipEvent(models.Model):
         ordering = ["organization", "announced_on", "effective_on"]
         verbose_name = _("membership event")
         verbose_name_plural = _("membership events")
+        permissions = [("verify_membershipevent", _("Can verify membership events"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(effective_on__isnull=True)

@@ -14,15 +14,21 @@ def _plain_static_and_fresh_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many accounts; a deliberately slow hasher would dominate their time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def editor(db):
     user = factories.UserFactory(username="editor", is_staff=True)
-    user.groups.add(Group.objects.get_or_create(name="Editors")[0])
+    user.groups.add(Group.objects.get(name="Editors"))
     return user
 
 
 @pytest.fixture
 def moderator(db):
     user = factories.UserFactory(username="moderator", is_staff=True)
-    user.groups.add(Group.objects.get_or_create(name="Moderators")[0])
+    user.groups.add(Group.objects.get(name="Moderators"))
     return user
