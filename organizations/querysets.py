@@ -5,9 +5,18 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+
+def _preferred_name(language: str, organization: str = "pk") -> Subquery:
+    from organizations.models import OrganizationName
+
+    preferred = OrganizationName.objects.filter(
+        organization=OuterRef(organization), language=language, is_preferred=True
+    ).values("name")[:1]
+    return Subquery(preferred, output_field=models.CharField())
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -38,6 +47,61 @@ class OrganizationQuerySet(models.QuerySet):
     def for_list(self):
         """What a list page shows per row, in a fixed number of queries."""
         return self.select_related("parent").prefetch_related("names", "domains")
+
+    def with_local_name(self, language: str):
+        """Annotate `local_name`: the preferred name in `language`, else the English one.
+
+        It lets lists sort by the name readers see rather than the canonical one.
+        """
+        return self.annotate(local_name=Coalesce(_preferred_name(language), "name"))
+
+    def with_parent_local_name(self, language: str):
+        """Annotate `parent_local_name`: the parent's name in `language`, else in English."""
+        return self.annotate(
+            parent_local_name=Coalesce(_preferred_name(language, "parent"), "parent__name")
+        )
+
+    def named_in(self, instrument):
+        """Organizations with at least one event under `instrument` (an Instrument or a slug)."""
+        from organizations.models import MembershipEvent
+
+        events = MembershipEvent.objects.filter(organization=OuterRef("pk"))
+        if isinstance(instrument, str):
+            events = events.filter(instrument__slug=instrument)
+        else:
+            events = events.filter(instrument=instrument)
+        return self.filter(Exists(events))
+
+    def with_event_announced_between(
+        self, after: datetime.date | None = None, before: datetime.date | None = None
+    ):
+        """Organizations with one event announced on or after `after` and on or before `before`.
+
+        Both bounds apply to the same event, in one subquery, so no row is repeated.
+        """
+        from organizations.models import MembershipEvent
+
+        events = MembershipEvent.objects.filter(organization=OuterRef("pk"))
+        if after is not None:
+            events = events.filter(announced_on__gte=after)
+        if before is not None:
+            events = events.filter(announced_on__lte=before)
+        return self.filter(Exists(events))
+
+    def under_instrument(self, instrument):
+        """Organizations named in `instrument`, with their names and `instrument_events`."""
+        from organizations.models import MembershipEvent
+
+        return self.named_in(instrument).prefetch_related(
+            "names",
+            Prefetch(
+                "events",
+                queryset=MembershipEvent.objects.filter(instrument=instrument).order_by(
+                    Coalesce("announced_on", "effective_on"), "pk"
+                ),
+                to_attr="instrument_events",
+            ),
+        )
 
     def for_detail(self):
         """One organization with everything its page shows."""
@@ -91,6 +155,10 @@ class MembershipEventQuerySet(models.QuerySet):
             .prefetch_related("sources")
             .order_by(Coalesce("announced_on", "effective_on"), "effective_on", "pk")
         )
+
+    def newest_first(self):
+        """Events by the date they are best known by, latest first."""
+        return self.order_by(Coalesce("announced_on", "effective_on").desc(), "-pk")
 
     def for_list(self):
         """Events with their organization and instrument, for list pages."""
