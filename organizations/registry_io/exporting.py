@@ -1,0 +1,232 @@
+"""Exporting the registry in the exchange format, deterministically.
+
+Rows are sorted by natural key and lists inside a row are sorted, in Python
+rather than by the database's collation, so that SQLite and PostgreSQL write
+byte-identical files for the same registry.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from organizations.models import (
+    Domain,
+    Instrument,
+    MembershipEvent,
+    Organization,
+    OrganizationName,
+    Source,
+)
+from organizations.registry_io.schema import (
+    DOMAINS,
+    EVENTS,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    INSTRUMENTS,
+    LIST_SEPARATOR,
+    NAMES,
+    ORGANIZATIONS,
+    SOURCES,
+    TABLES,
+    ColumnType,
+    Table,
+)
+
+Record = dict[str, Any]
+
+
+class ExportError(Exception):
+    """The registry cannot be written in the requested format."""
+
+
+def registry_records() -> dict[str, list[Record]]:
+    """Every registry record as exchange-format values, table by table, in key order."""
+    return {
+        "domains": _domains(),
+        "instruments": _instruments(),
+        "organizations": _organizations(),
+        "names": _names(),
+        "sources": _sources(),
+        "events": _events(),
+    }
+
+
+def _sorted(records: list[Record], table: Table) -> list[Record]:
+    return sorted(records, key=lambda record: tuple(record[name] for name in table.key))
+
+
+def _domains() -> list[Record]:
+    records = [
+        {"slug": slug, "name": name}
+        for slug, name in Domain.objects.order_by().values_list("slug", "name")
+    ]
+    return _sorted(records, DOMAINS)
+
+
+def _instruments() -> list[Record]:
+    names = INSTRUMENTS.column_names
+    records = [
+        dict(zip(names, values, strict=True))
+        for values in Instrument.objects.order_by().values_list(*names)
+    ]
+    return _sorted(records, INSTRUMENTS)
+
+
+def _organizations() -> list[Record]:
+    domains = defaultdict(list)
+    for organization_id, slug in Organization.domains.through.objects.order_by().values_list(
+        "organization_id", "domain__slug"
+    ):
+        domains[organization_id].append(slug)
+    fields = [
+        "pk",
+        "slug",
+        "name",
+        "acronym",
+        "kind",
+        "un_related",
+        "parent__slug",
+        "founded",
+        "headquarters",
+        "website",
+        "wikidata_id",
+        "description",
+    ]
+    records = []
+    for values in Organization.objects.order_by().values_list(*fields):
+        record = dict(zip(fields, values, strict=True))
+        pk = record.pop("pk")
+        record["parent"] = record.pop("parent__slug") or ""
+        record["domains"] = sorted(domains[pk])
+        records.append(_in_column_order(record, ORGANIZATIONS))
+    return _sorted(records, ORGANIZATIONS)
+
+
+def _names() -> list[Record]:
+    fields = ["organization__slug", "language", "name", "acronym", "is_preferred"]
+    records = [
+        dict(zip(NAMES.column_names, values, strict=True))
+        for values in OrganizationName.objects.order_by().values_list(*fields)
+    ]
+    return _sorted(records, NAMES)
+
+
+def _sources() -> list[Record]:
+    organizations = defaultdict(list)
+    for source_id, slug in Organization.sources.through.objects.order_by().values_list(
+        "source_id", "organization__slug"
+    ):
+        organizations[source_id].append(slug)
+    fields = ["pk", "url", "title", "publisher", "published_on", "accessed_on", "archive_url"]
+    records = []
+    for values in Source.objects.order_by().values_list(*fields):
+        record = dict(zip(fields, values, strict=True))
+        record["organizations"] = sorted(organizations[record.pop("pk")])
+        records.append(record)
+    return _sorted(records, SOURCES)
+
+
+def _events() -> list[Record]:
+    sources = defaultdict(list)
+    for event_id, url in MembershipEvent.sources.through.objects.order_by().values_list(
+        "membershipevent_id", "source__url"
+    ):
+        sources[event_id].append(url)
+    fields = [
+        "pk",
+        "key",
+        "organization__slug",
+        "country",
+        "kind",
+        "announced_on",
+        "effective_on",
+        "date_precision",
+        "instrument__slug",
+        "summary",
+    ]
+    records = []
+    for values in MembershipEvent.objects.order_by().values_list(*fields):
+        record = dict(zip(fields, values, strict=True))
+        pk = record.pop("pk")
+        record["organization"] = record.pop("organization__slug")
+        record["instrument"] = record.pop("instrument__slug") or ""
+        record["sources"] = sorted(sources[pk])
+        records.append(_in_column_order(record, EVENTS))
+    return _sorted(records, EVENTS)
+
+
+def _in_column_order(record: Record, table: Table) -> Record:
+    return {name: record[name] for name in table.column_names}
+
+
+# Writing ----------------------------------------------------------------------
+
+
+def registry_json(records: dict[str, list[Record]]) -> str:
+    """The registry as one JSON document, ending with a newline."""
+    document: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
+    for table in TABLES:
+        document[table.name] = [
+            {column.name: _json_value(record[column.name]) for column in table.columns}
+            for record in records[table.name]
+        ]
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def write_csv(records: dict[str, list[Record]], directory: Path) -> list[Path]:
+    """Write one CSV file per table into `directory` (created if need be); return their paths.
+
+    Raises ExportError before writing anything when a list item contains the
+    list separator and so could not be read back.
+    """
+    for table in TABLES:
+        list_columns = [c.name for c in table.columns if c.type is ColumnType.LIST]
+        for record in records[table.name]:
+            for name in list_columns:
+                for item in record[name]:
+                    if LIST_SEPARATOR in item:
+                        raise ExportError(
+                            _(
+                                '%(table)s: "%(item)s" contains "%(separator)s", which '
+                                "separates list items in CSV; export as JSON instead"
+                            )
+                            % {"table": table.name, "item": item, "separator": LIST_SEPARATOR}
+                        )
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in TABLES:
+        path = directory / table.filename
+        with path.open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.writer(stream, lineterminator="\n")
+            writer.writerow(table.column_names)
+            for record in records[table.name]:
+                writer.writerow(
+                    [_csv_value(column.type, record[column.name]) for column in table.columns]
+                )
+        written.append(path)
+    return written
+
+
+def _csv_value(column_type: ColumnType, value: Any) -> str:
+    if value is None:
+        return ""
+    if column_type is ColumnType.BOOLEAN:
+        return "true" if value else "false"
+    if column_type is ColumnType.LIST:
+        return LIST_SEPARATOR.join(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
