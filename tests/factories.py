@@ -4,7 +4,19 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
+from articles import workflow
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Claim,
+    ClaimAnchor,
+    Evidence,
+    Revision,
+    Translation,
+)
 from organizations.models import (
     Domain,
     Instrument,
@@ -88,3 +100,173 @@ class MembershipEventFactory(factory.django.DjangoModelFactory):
     kind = MembershipEvent.Kind.WITHDRAWAL_ANNOUNCED
     announced_on = datetime.date(2025, 2, 4)
     effective_on = None
+
+
+# Articles. Revisions go through `workflow.revision_create` so that numbering
+# and the latest revision stay right.
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Author {n}")
+    slug = factory.Sequence(lambda n: f"author-{n}")
+    affiliation = "Concordance policy desk"
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """An article written in Chinese; pass `authors=[...]` for its byline, in order."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    original_language = "zh-hans"
+    source_publication = "Concordance"
+
+    @factory.post_generation
+    def authors(article, create, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        for position, author in enumerate(extracted):
+            ArticleAuthor.objects.create(article=article, author=author, position=position)
+
+
+class TranslationFactory(factory.django.DjangoModelFactory):
+    """A language version; the original by default, with a first revision.
+
+    `revision=False` leaves it without text; `revision__body="…"` (title,
+    standfirst, created_by…) sets the first revision. `published=True` makes
+    that revision live directly, a shortcut for tests that are not about the
+    review workflow.
+    """
+
+    class Meta:
+        model = Translation
+        skip_postgeneration_save = True
+
+    article = factory.SubFactory(ArticleFactory)
+    is_original = True
+    language = factory.LazyAttribute(
+        lambda translation: (
+            translation.article.original_language if translation.is_original else "en"
+        )
+    )
+
+    @factory.post_generation
+    def revision(translation, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        RevisionFactory(translation=translation, **kwargs)
+
+    @factory.post_generation
+    def published(translation, create, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        translation.status = Translation.Status.PUBLISHED
+        translation.live_revision_id = translation.latest_revision_id
+        translation.first_published_at = translation.first_published_at or timezone.now()
+        Translation.objects.filter(pk=translation.pk).update(
+            status=translation.status,
+            live_revision_id=translation.live_revision_id,
+            first_published_at=translation.first_published_at,
+        )
+
+
+class RevisionFactory(factory.django.DjangoModelFactory):
+    """A new latest revision of `translation`, written by `created_by` (default: an import)."""
+
+    class Meta:
+        model = Revision
+
+    translation = factory.SubFactory(TranslationFactory, revision=False)
+    title = factory.Sequence(lambda n: f"Headline {n}")
+    standfirst = "What the article argues, in a sentence."
+    body = "The United States left 66 international organizations in January 2026."
+    created_by = None
+    based_on = None
+    source_revision = None
+
+    @classmethod
+    def _create(cls, model_class, *, created_by, **kwargs):
+        return workflow.revision_create(by=created_by, **kwargs)
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    article = factory.SubFactory(ArticleFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    statement = "The United States left 66 international organizations."
+    kind = Claim.Kind.FIGURE
+
+
+def _original_of(article):
+    return Translation.objects.filter(
+        article=article, is_original=True
+    ).first() or TranslationFactory(article=article)
+
+
+class ClaimAnchorFactory(factory.django.DjangoModelFactory):
+    """An anchor in `translation`, by default the original of the claim's article."""
+
+    class Meta:
+        model = ClaimAnchor
+
+    claim = factory.SubFactory(ClaimFactory)
+    translation = factory.LazyAttribute(lambda anchor: _original_of(anchor.claim.article))
+    quote = "66 international organizations"
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    """Evidence pointing at an organization; pass `event=` or `instrument=` with
+    `organization=None` for the other targets."""
+
+    class Meta:
+        model = Evidence
+
+    claim = factory.SubFactory(ClaimFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    relation = Evidence.Relation.SUPPORTS
+
+
+def article_ready_for_review(*, languages=("en",), claims=2, written_by=None):
+    """An article whose original and translations anchor every claim, each with evidence.
+
+    Returns `(original, translations)`, each translation with one draft
+    revision by `written_by` (default: an import), ready to be submitted.
+    """
+    article = ArticleFactory()
+
+    def body(language):
+        return "\n\n".join(
+            f"In {language}, statement number {number} holds." for number in range(1, claims + 1)
+        )
+
+    original = TranslationFactory(
+        article=article,
+        revision__body=body(article.original_language),
+        revision__created_by=written_by,
+    )
+    translations = [
+        TranslationFactory(
+            article=article,
+            is_original=False,
+            language=language,
+            revision__body=body(language),
+            revision__created_by=written_by,
+        )
+        for language in languages
+    ]
+    for number in range(1, claims + 1):
+        claim = ClaimFactory(article=article, number=number)
+        EvidenceFactory(claim=claim)
+        for translation in (original, *translations):
+            ClaimAnchorFactory(
+                claim=claim, translation=translation, quote=f"statement number {number} holds"
+            )
+    return original, translations
