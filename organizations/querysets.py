@@ -103,15 +103,24 @@ class OrganizationQuerySet(models.QuerySet):
             ),
         )
 
-    def for_detail(self):
-        """One organization with everything its page shows."""
-        from organizations.models import MembershipEvent
+    def for_detail(self, language: str):
+        """One organization with everything its page shows, its children's names in `language`.
+
+        Children carry `local_name` rather than their prefetched names, which
+        keeps the page within its query budget.
+        """
+        from organizations.models import MembershipEvent, Organization
 
         return self.select_related("parent").prefetch_related(
             "names",
             "domains",
             "sources",
-            "children__names",
+            Prefetch(
+                "children",
+                queryset=Organization.objects.with_local_name(language).order_by(
+                    "local_name", "pk"
+                ),
+            ),
             Prefetch("events", queryset=MembershipEvent.objects.for_timeline()),
         )
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from articles.selectors import citing_translations
 from organizations.filters import MembershipEventFilter, OrganizationFilter, StatusDateForm
 from organizations.models import Instrument, MembershipEvent, Organization
 from organizations.status import membership_status, status_periods
@@ -210,7 +211,8 @@ class OrganizationDetailView(DetailView):
     context_object_name = "organization"
 
     def get_queryset(self):
-        return Organization.objects.for_detail().with_parent_local_name(_reader_language())
+        language = _reader_language()
+        return Organization.objects.for_detail(language).with_parent_local_name(language)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -232,6 +234,7 @@ class OrganizationDetailView(DetailView):
                 "content_lang": "" if language == "en" else "en",
                 "names": names_for_reader(organization, language),
                 "children": list(organization.children.all()),
+                "cited_in": citing_translations(organization=organization, language=language),
                 "events": events,
                 "status_form": status_form,
                 "status_on": status_on,

@@ -1,0 +1,361 @@
+"""Reads that public pages and the articles admin assemble across relations.
+
+Each function makes a fixed number of queries whatever the number of rows,
+so that the pages built on them keep their query budgets.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from articles.anchors import AnchorState, Quote, resolve_all
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Claim,
+    ClaimAnchor,
+    Evidence,
+    Translation,
+)
+from organizations.models import MembershipEvent, Organization, Source
+
+HOME_PAGE_SIZE = 20
+OTHER_LANGUAGES_LIMIT = 20
+CITED_IN_LIMIT = 25
+# Admin problem checks read anchors and texts in batches of this many articles.
+PROBLEM_BATCH = 500
+
+
+def bylines_prefetch() -> Prefetch:
+    """An article's bylines in order with their authors, as `article.bylines.all()`."""
+    return Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+
+
+def authors_of(article: Article) -> list[Author]:
+    """The authors of an article whose bylines were prefetched, in byline order."""
+    return [byline.author for byline in article.bylines.all()]
+
+
+def _attach_bylines(translations: Iterable[Translation]) -> None:
+    from django.db.models import prefetch_related_objects
+
+    articles = {translation.article_id: translation.article for translation in translations}
+    prefetch_related_objects(list(articles.values()), bylines_prefetch())
+
+
+# Home
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """Articles published in the reader's language, a page at a time, and the others."""
+
+    page: Page
+    in_other_languages: list[Translation]
+
+
+def _published_for_lists():
+    return (
+        Translation.objects.published()
+        .select_related("article", "live_revision")
+        .defer("live_revision__body")
+    )
+
+
+def home_page(*, language: str, page_number: str | int | None = 1) -> HomePage:
+    """Latest translations published in `language`, then articles readers can see only in others.
+
+    An article published in several other languages is listed once, in its
+    original when that is published, else in the first of its languages.
+    Each list row carries its article's bylines (`authors_of`).
+    """
+    in_language = (
+        _published_for_lists().filter(language=language).order_by("-first_published_at", "-pk")
+    )
+    page = Paginator(in_language, HOME_PAGE_SIZE).get_page(page_number)
+    rows = list(page.object_list)
+    page.object_list = rows
+    others: list[Translation] = []
+    if page.number == 1:
+        published_here = Translation.objects.published().filter(
+            article=OuterRef("article"), language=language
+        )
+        one_per_article = (
+            Translation.objects.published()
+            .filter(article=OuterRef("article"))
+            .order_by("-is_original", "language")
+            .values("pk")[:1]
+        )
+        others = list(
+            _published_for_lists()
+            .exclude(Exists(published_here))
+            .filter(pk=Subquery(one_per_article))
+            .order_by("-first_published_at", "-pk")[:OTHER_LANGUAGES_LIMIT]
+        )
+    _attach_bylines([*rows, *others])
+    return HomePage(page=page, in_other_languages=others)
+
+
+# Article page
+
+
+def article_versions(*, slug: str) -> list[Translation]:
+    """Every language version of the article `slug`, original first, with `is_outdated`.
+
+    Each carries its article, live and latest revisions; one query.
+    """
+    return list(
+        Translation.objects.filter(article__slug=slug)
+        .with_outdated()
+        .select_related("article", "live_revision", "latest_revision")
+        .order_by("-is_original", "language")
+    )
+
+
+def load_bylines(article: Article) -> list[Author]:
+    """The article's authors in byline order (one query)."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects([article], bylines_prefetch())
+    return authors_of(article)
+
+
+@dataclass
+class EvidenceEntry:
+    """One linked record under a claim, with the sources that attest it."""
+
+    evidence: Evidence
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        if self.evidence.organization_id:
+            return "organization"
+        if self.evidence.event_id:
+            return "event"
+        return "instrument"
+
+
+@dataclass
+class ClaimEntry:
+    """A claim anchored in the version on the page, and its evidence."""
+
+    claim: Claim
+    anchor: ClaimAnchor
+    evidence: list[EvidenceEntry] = field(default_factory=list)
+
+    @property
+    def number(self) -> int:
+        return self.claim.number
+
+    @property
+    def quote(self) -> Quote:
+        return Quote(self.anchor.quote, self.anchor.prefix, self.anchor.suffix)
+
+
+def claims_for_page(
+    *, translation: Translation, language: str, on: datetime.date | None = None
+) -> list[ClaimEntry]:
+    """The claims anchored in `translation`, in order, with evidence ready to show.
+
+    Organizations (the evidence's own and those of its events) carry
+    `local_name` in `language` and their US `status` on `on` (default today);
+    every record carries its sources. At most five queries, however many
+    claims and records.
+    """
+    anchors = list(
+        ClaimAnchor.objects.filter(translation=translation)
+        .select_related("claim")
+        .order_by("claim__number")
+    )
+    if not anchors:
+        return []
+    entries = {anchor.claim_id: ClaimEntry(claim=anchor.claim, anchor=anchor) for anchor in anchors}
+    evidence = list(
+        Evidence.objects.filter(claim_id__in=entries)
+        .select_related("event", "event__instrument", "instrument")
+        .order_by("pk")
+    )
+    organization_ids = {item.organization_id for item in evidence if item.organization_id}
+    organization_ids |= {item.event.organization_id for item in evidence if item.event_id}
+    organizations = {
+        organization.pk: organization
+        for organization in Organization.objects.filter(pk__in=organization_ids)
+        .with_status(on or timezone.localdate())
+        .with_local_name(language)
+    }
+    event_ids = {item.event_id for item in evidence if item.event_id}
+    event_sources = _sources_by(MembershipEvent.sources.through, "membershipevent_id", event_ids)
+    organization_sources = _sources_by(
+        Organization.sources.through,
+        "organization_id",
+        {item.organization_id for item in evidence if item.organization_id},
+    )
+    for item in evidence:
+        entry = EvidenceEntry(evidence=item)
+        if item.organization_id:
+            item.organization = organizations[item.organization_id]
+            entry.sources = organization_sources.get(item.organization_id, [])
+        elif item.event_id:
+            item.event.organization = organizations[item.event.organization_id]
+            entry.sources = event_sources.get(item.event_id, [])
+        entries[item.claim_id].evidence.append(entry)
+    return list(entries.values())
+
+
+def _sources_by(through, key: str, ids: set[int]) -> dict[int, list[Source]]:
+    if not ids:
+        return {}
+    sources: dict[int, list[Source]] = defaultdict(list)
+    rows = (
+        through.objects.filter(**{f"{key}__in": ids})
+        .select_related("source")
+        .order_by("source__title", "source_id")
+    )
+    for row in rows:
+        sources[getattr(row, key)].append(row.source)
+    return sources
+
+
+# Organization page
+
+
+def citing_translations(*, organization: Organization, language: str) -> list[Translation]:
+    """Published articles whose evidence points at `organization`, one version each.
+
+    Evidence counts when it points at the organization, at one of its
+    membership events, or at an instrument under which it has an event. Each
+    article is shown in `language` when published in it, else in its original
+    when published, else in its first published language. One query.
+    """
+    evidence = Evidence.objects.filter(claim__article=OuterRef("article")).filter(
+        Q(organization=organization)
+        | Q(event__organization=organization)
+        | Q(instrument__events__organization=organization)
+    )
+    preferred = (
+        Translation.objects.published()
+        .filter(article=OuterRef("article"))
+        .order_by(
+            Case(
+                When(language=language, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            "-is_original",
+            "language",
+        )
+        .values("pk")[:1]
+    )
+    return list(
+        _published_for_lists()
+        .filter(Exists(evidence), pk=Subquery(preferred))
+        .order_by("-first_published_at", "-pk")[:CITED_IN_LIMIT]
+    )
+
+
+# Admin: problems with claims
+
+
+@dataclass(frozen=True)
+class AnchorProblem:
+    """An anchor that does not pick exactly one place in its version's latest text."""
+
+    claim_number: int
+    language: str
+    state: AnchorState
+    quote: str
+
+
+@dataclass
+class ArticleProblems:
+    """What keeps an article's claims from being checkable by readers."""
+
+    anchors: list[AnchorProblem] = field(default_factory=list)
+    without_evidence: list[int] = field(default_factory=list)
+
+    @property
+    def orphaned(self) -> list[AnchorProblem]:
+        return [problem for problem in self.anchors if problem.state == AnchorState.ORPHANED]
+
+    @property
+    def ambiguous(self) -> list[AnchorProblem]:
+        return [problem for problem in self.anchors if problem.state == AnchorState.AMBIGUOUS]
+
+    @property
+    def count(self) -> int:
+        return len(self.anchors) + len(self.without_evidence)
+
+
+def article_problems(article_ids: Iterable[int]) -> dict[int, ArticleProblems]:
+    """Orphaned and ambiguous anchors and claims without evidence, per article.
+
+    Anchors are resolved against the latest text of their language version
+    (a version with no text yet orphans them). Three queries per batch of
+    PROBLEM_BATCH articles.
+    """
+    ids = list(dict.fromkeys(article_ids))
+    problems: dict[int, ArticleProblems] = {pk: ArticleProblems() for pk in ids}
+    for first in range(0, len(ids), PROBLEM_BATCH):
+        _collect_problems(ids[first : first + PROBLEM_BATCH], problems)
+    return problems
+
+
+def _collect_problems(ids: Sequence[int], problems: dict[int, ArticleProblems]) -> None:
+    bodies = {
+        row["pk"]: (row["article_id"], row["language"], row["latest_revision__body"] or "")
+        for row in Translation.objects.filter(article_id__in=ids).values(
+            "pk", "article_id", "language", "latest_revision__body"
+        )
+    }
+    quotes: dict[int, dict[tuple[int, str], Quote]] = defaultdict(dict)
+    for row in (
+        ClaimAnchor.objects.filter(claim__article_id__in=ids)
+        .values("translation_id", "claim__number", "quote", "prefix", "suffix")
+        .order_by("claim__number", "translation_id")
+    ):
+        quotes[row["translation_id"]][(row["claim__number"], row["quote"])] = Quote(
+            row["quote"], row["prefix"], row["suffix"]
+        )
+    for translation_id, by_claim in quotes.items():
+        if translation_id not in bodies:
+            continue
+        article_id, language, body = bodies[translation_id]
+        for (number, quote), resolution in resolve_all(body, by_claim).items():
+            if resolution.state != AnchorState.FOUND:
+                problems[article_id].anchors.append(
+                    AnchorProblem(number, language, resolution.state, quote)
+                )
+    for article_id, number in (
+        Claim.objects.filter(article_id__in=ids)
+        .without_evidence()
+        .order_by("number")
+        .values_list("article_id", "number")
+    ):
+        problems[article_id].without_evidence.append(number)
+    for found in problems.values():
+        found.anchors.sort(key=lambda problem: (problem.claim_number, problem.language))
+
+
+def articles_with_problems() -> list[int]:
+    """Ids of every article that has at least one problem (reads all anchors and texts)."""
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    return [pk for pk, found in article_problems(ids).items() if found.count]
