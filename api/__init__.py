@@ -1,0 +1,1 @@
+"""The open, read-only JSON API under /api/, described by /api/openapi.json."""

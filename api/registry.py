@@ -1,0 +1,371 @@
+"""The registry as open data: organizations, membership events and instruments.
+
+The lists filter with the registry pages' own FilterSets, so a query string
+means the same on `/en/registry/?…` and on `/api/organizations/?…`. Each
+operation first computes its validators (from one aggregate query; an event
+is one row and is simply loaded) and answers 304 when the caller's copy is
+current; otherwise it loads what it shows in a fixed number of queries,
+whatever the page size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Max, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from api import schemas
+from api.errors import InvalidParameters, NotFound
+from api.http import Freshness
+from api.links import Links
+from api.pagination import paginate
+from organizations.filters import MembershipEventFilter, OrganizationFilter
+from organizations.models import Instrument, MembershipEvent, Organization
+from organizations.status import membership_status, status_periods
+
+REGISTRY_COUNTRY = "US"
+
+organizations = Router(tags=["organizations"])
+events = Router(tags=["events"])
+instruments = Router(tags=["instruments"])
+
+
+def filter_data(query: schemas.PageQuery) -> dict[str, str]:
+    """The query's filters as the registry's FilterSets read them from a query string."""
+    data = {}
+    for name, value in query.model_dump(exclude={"page", "page_size"}, exclude_none=True).items():
+        if isinstance(value, bool):
+            data[name] = "true" if value else "false"
+        elif hasattr(value, "isoformat"):
+            data[name] = value.isoformat()
+        else:
+            data[name] = str(value)
+    return data
+
+
+def filtered(filterset) -> Any:
+    """The FilterSet's queryset, or a 400 naming every parameter it refused."""
+    if not filterset.is_valid():
+        raise InvalidParameters(
+            {
+                name: [str(message) for message in messages]
+                for name, messages in filterset.errors.items()
+            }
+        )
+    return filterset.qs
+
+
+def _sources(sources: Iterable) -> list[dict[str, Any]]:
+    return [
+        {
+            "url": source.url,
+            "title": source.title,
+            "publisher": source.publisher,
+            "published_on": source.published_on,
+            "accessed_on": source.accessed_on,
+            "archive_url": source.archive_url,
+        }
+        for source in sources
+    ]
+
+
+def event_out(event: MembershipEvent, links: Links, *, organization_slug: str) -> dict[str, Any]:
+    """An event as the API shows it; its instrument and sources must be loaded."""
+    return {
+        "key": event.key,
+        "organization": organization_slug,
+        "kind": event.kind,
+        "country": event.country,
+        "announced_on": event.announced_on,
+        "effective_on": event.effective_on,
+        "date_precision": event.date_precision,
+        "instrument": event.instrument.slug if event.instrument_id else None,
+        "summary": event.summary,
+        "sources": _sources(event.sources.all()),
+        "verified": event.is_verified,
+        "api_url": links.api("event", key=event.key),
+    }
+
+
+def organization_out(organization: Organization, links: Links) -> dict[str, Any]:
+    """The fields lists and the detail share; parent and domains must be loaded."""
+    return {
+        "slug": organization.slug,
+        "name": organization.name,
+        "acronym": organization.acronym,
+        "kind": organization.kind,
+        "un_related": organization.un_related,
+        "parent": organization.parent.slug if organization.parent_id else None,
+        "domains": [domain.slug for domain in organization.domains.all()],
+        "wikidata_id": organization.wikidata_id,
+        "url": links.page(organization),
+        "api_url": links.api("organization", slug=organization.slug),
+    }
+
+
+def instrument_out(instrument: Instrument, links: Links) -> dict[str, Any]:
+    """An instrument with the counts `with_counts()` annotates."""
+    return {
+        "slug": instrument.slug,
+        "kind": instrument.kind,
+        "number": instrument.number,
+        "title": instrument.title,
+        "signed_on": instrument.signed_on,
+        "citation": instrument.citation,
+        "official_url": instrument.url,
+        "organizations": {
+            "total": instrument.organization_count,
+            "un_related": instrument.un_count,
+            "non_un": instrument.non_un_count,
+        },
+        "url": links.page(instrument),
+        "api_url": links.api("instrument", slug=instrument.slug),
+    }
+
+
+# Organizations
+
+
+@organizations.get(
+    "/",
+    response=schemas.responses(schemas.OrganizationPage),
+    url_name="organizations",
+    summary="List organizations",
+    openapi_extra=schemas.OPENAPI_EXTRA,
+)
+def list_organizations(
+    request: HttpRequest, response: HttpResponse, query: Query[schemas.OrganizationQuery]
+):
+    """Organizations by name, filtered as on the registry page, with their US status today."""
+    filterset = OrganizationFilter(
+        filter_data(query),
+        queryset=Organization.objects.select_related("parent")
+        .prefetch_related("domains")
+        .with_status()
+        .order_by("name", "pk"),
+    )
+    rows = filtered(filterset)
+    # The events of the listed organizations decide their status.
+    stamp = rows.order_by().aggregate(
+        count=Count("pk", distinct=True),
+        last=Max("updated_at"),
+        event_count=Count("events", distinct=True),
+        events_last=Max("events__updated_at"),
+    )
+    freshness = Freshness.of(
+        *stamp.values(), modified=[stamp["last"], stamp["events_last"]], dated=True
+    )
+    if (not_modified := freshness.not_modified(request)) is not None:
+        return not_modified
+    freshness.apply(request, response)
+    page = paginate(request, rows, count=stamp["count"], page=query.page, page_size=query.page_size)
+    links = Links(request)
+    return page.envelope(
+        [
+            {**organization_out(organization, links), "status": organization.status}
+            for organization in page.rows
+        ]
+    )
+
+
+@organizations.get(
+    "/{slug}/",
+    response=schemas.responses(schemas.OrganizationDetailOut),
+    url_name="organization",
+    summary="One organization with its names, events and US status",
+    openapi_extra=schemas.OPENAPI_EXTRA,
+)
+def get_organization(
+    request: HttpRequest,
+    response: HttpResponse,
+    slug: schemas.Slug,
+    query: Query[schemas.StatusDateQuery],
+):
+    """The organization, its US status on `on` (default today) and its status periods."""
+    stamp = (
+        Organization.objects.filter(slug=slug)
+        .annotate(event_count=Count("events"), events_last=Max("events__updated_at"))
+        .values("pk", "updated_at", "event_count", "events_last")
+        .first()
+    )
+    if stamp is None:
+        raise NotFound(_("There is no organization %(slug)s.") % {"slug": slug})
+    freshness = Freshness.of(
+        *stamp.values(), modified=[stamp["updated_at"], stamp["events_last"]], dated=True
+    )
+    if (not_modified := freshness.not_modified(request)) is not None:
+        return not_modified
+    freshness.apply(request, response)
+
+    organization = (
+        Organization.objects.select_related("parent")
+        .prefetch_related(
+            "names",
+            "domains",
+            Prefetch("events", queryset=MembershipEvent.objects.for_timeline()),
+        )
+        .get(pk=stamp["pk"])
+    )
+    status_on = query.on or timezone.localdate()
+    organization_events = list(organization.events.all())
+    registry_events = [event for event in organization_events if event.country == REGISTRY_COUNTRY]
+    links = Links(request)
+    return {
+        **organization_out(organization, links),
+        "founded": organization.founded,
+        "headquarters": organization.headquarters,
+        "website": organization.website,
+        "description": organization.description,
+        "status_on": status_on,
+        "status": membership_status(registry_events, status_on),
+        "status_periods": [
+            {"start": period.start, "end": period.end, "status": period.status}
+            for period in status_periods(registry_events)
+        ],
+        "names": [
+            {
+                "language": name.language,
+                "name": name.name,
+                "acronym": name.acronym,
+                "preferred": name.is_preferred,
+            }
+            for name in organization.names.all()
+        ],
+        "events": [
+            event_out(event, links, organization_slug=organization.slug)
+            for event in organization_events
+        ],
+    }
+
+
+# Events
+
+
+def _events_for_list():
+    return (
+        MembershipEvent.objects.select_related("organization", "instrument")
+        .prefetch_related("sources")
+        .newest_first()
+    )
+
+
+@events.get(
+    "/",
+    response=schemas.responses(schemas.EventPage),
+    url_name="events",
+    summary="List membership events",
+    openapi_extra=schemas.OPENAPI_EXTRA,
+)
+def list_events(request: HttpRequest, response: HttpResponse, query: Query[schemas.EventQuery]):
+    """Membership events, latest first, filtered as on the registry's event page."""
+    rows = filtered(MembershipEventFilter(filter_data(query), queryset=_events_for_list()))
+    stamp = rows.order_by().aggregate(count=Count("pk"), last=Max("updated_at"))
+    freshness = Freshness.of(*stamp.values(), modified=[stamp["last"]])
+    if (not_modified := freshness.not_modified(request)) is not None:
+        return not_modified
+    freshness.apply(request, response)
+    page = paginate(request, rows, count=stamp["count"], page=query.page, page_size=query.page_size)
+    links = Links(request)
+    return page.envelope(
+        [event_out(event, links, organization_slug=event.organization.slug) for event in page.rows]
+    )
+
+
+@events.get(
+    "/{key}/",
+    response=schemas.responses(schemas.EventOut),
+    url_name="event",
+    summary="One membership event",
+    openapi_extra=schemas.OPENAPI_EXTRA,
+)
+def get_event(request: HttpRequest, response: HttpResponse, key: schemas.LongSlug):
+    """A membership event with its sources."""
+    event = _events_for_list().filter(key=key).first()
+    if event is None:
+        raise NotFound(_("There is no event %(key)s.") % {"key": key})
+    freshness = Freshness.of(event.pk, event.updated_at, modified=[event.updated_at])
+    if (not_modified := freshness.not_modified(request)) is not None:
+        return not_modified
+    freshness.apply(request, response)
+    return event_out(event, Links(request), organization_slug=event.organization.slug)
+
+
+# Instruments
+
+
+def _instrument_stamp(instruments) -> dict[str, Any]:
+    # Counts change with the events under the instruments and with whether
+    # their organizations are UN-related.
+    return instruments.order_by().aggregate(
+        count=Count("pk", distinct=True),
+        last=Max("updated_at"),
+        event_count=Count("events", distinct=True),
+        events_last=Max("events__updated_at"),
+        organizations_last=Max("events__organization__updated_at"),
+    )
+
+
+@instruments.get(
+    "/",
+    response=schemas.responses(schemas.InstrumentPage),
+    url_name="instruments",
+    summary="List instruments",
+    openapi_extra=schemas.OPENAPI_EXTRA,
+)
+def list_instruments(request: HttpRequest, response: HttpResponse, query: Query[schemas.PageQuery]):
+    """Instruments, latest signed first, with how many organizations their events name."""
+    stamp = _instrument_stamp(Instrument.objects.all())
+    freshness = Freshness.of(
+        *stamp.values(),
+        modified=[stamp["last"], stamp["events_last"], stamp["organizations_last"]],
+    )
+    if (not_modified := freshness.not_modified(request)) is not None:
+        return not_modified
+    freshness.apply(request, response)
+    rows = Instrument.objects.with_counts().order_by("-signed_on", "title", "pk")
+    page = paginate(request, rows, count=stamp["count"], page=query.page, page_size=query.page_size)
+    links = Links(request)
+    return page.envelope([instrument_out(instrument, links) for instrument in page.rows])
+
+
+@instruments.get(
+    "/{slug}/",
+    response=schemas.responses(schemas.InstrumentDetailOut),
+    url_name="instrument",
+    summary="One instrument and the organizations it names",
+    openapi_extra=schemas.OPENAPI_EXTRA,
+)
+def get_instrument(request: HttpRequest, response: HttpResponse, slug: schemas.Slug):
+    """An instrument, its counts and the organizations its events name, by name."""
+    stamp = _instrument_stamp(Instrument.objects.filter(slug=slug))
+    if not stamp["count"]:
+        raise NotFound(_("There is no instrument %(slug)s.") % {"slug": slug})
+    freshness = Freshness.of(
+        *stamp.values(),
+        modified=[stamp["last"], stamp["events_last"], stamp["organizations_last"]],
+    )
+    if (not_modified := freshness.not_modified(request)) is not None:
+        return not_modified
+    freshness.apply(request, response)
+    instrument = Instrument.objects.with_counts().get(slug=slug)
+    named = Organization.objects.named_in(instrument).order_by("name", "pk")
+    links = Links(request)
+    return {
+        **instrument_out(instrument, links),
+        "description": instrument.description,
+        "named_organizations": [
+            {
+                "slug": organization.slug,
+                "name": organization.name,
+                "acronym": organization.acronym,
+                "un_related": organization.un_related,
+                "api_url": links.api("organization", slug=organization.slug),
+            }
+            for organization in named
+        ],
+    }

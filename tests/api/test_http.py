@@ -1,0 +1,220 @@
+"""What every API answer shares: validators and 304s, CORS, the rate limit, read-only methods."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+from django.utils.http import http_date
+
+from api.http import seconds_until_allowed
+from organizations.models import MembershipEvent, Organization
+
+pytestmark = pytest.mark.django_db
+
+WHO = "world-health-organization"
+TODAY = datetime.datetime(2026, 11, 26, 12, tzinfo=datetime.UTC)
+
+ENDPOINTS = [
+    "/api/",
+    "/api/openapi.json",
+    "/api/organizations/",
+    f"/api/organizations/{WHO}/",
+    "/api/events/",
+    "/api/events/world-health-organization-withdrawal-effective-2025-01-22/",
+    "/api/instruments/",
+    "/api/instruments/memorandum-2026-01-07/",
+    "/api/articles/",
+    "/api/articles/a-year-of-american-exits/",
+    "/api/corrections/",
+]
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_every_endpoint_answers_304_to_its_own_etag(client, published, url):
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first["ETag"]
+    assert first["Last-Modified"]
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == first["ETag"]
+    assert again["Access-Control-Allow-Origin"] == "*"
+
+
+def test_if_modified_since_answers_304_until_a_record_changes(client, published):
+    url = "/api/events/world-health-organization-withdrawal-effective-2025-01-22/"
+    first = client.get(url)
+    since = first["Last-Modified"]
+    assert client.get(url, headers={"if-modified-since": since}).status_code == 304
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)):
+        MembershipEvent.objects.get(
+            key="world-health-organization-withdrawal-effective-2025-01-22"
+        ).save()
+    changed = client.get(url, headers={"if-modified-since": since})
+    assert changed.status_code == 200
+    assert changed["Last-Modified"] != since
+
+
+def test_etag_changes_when_an_event_changes_an_organizations_status(client, published):
+    url = "/api/organizations/?status=withdrawn"
+    etag = client.get(url)["ETag"]
+    event = MembershipEvent.objects.filter(organization__slug=WHO).first()
+    event.summary = "Edited."
+    event.save()
+    response = client.get(url, headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+
+
+def test_etag_changes_when_the_filters_change(client, published):
+    first = client.get("/api/organizations/", {"un_related": "true"})["ETag"]
+    second = client.get("/api/organizations/", {"un_related": "false"})["ETag"]
+    assert first != second
+
+
+def test_status_today_is_fresh_again_after_midnight(client, published):
+    url = f"/api/organizations/{WHO}/"
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    with time_machine.travel(tomorrow, tick=False):
+        first = client.get(url)
+    with time_machine.travel(tomorrow + datetime.timedelta(days=1), tick=False):
+        by_etag = client.get(url, headers={"if-none-match": first["ETag"]})
+        by_date = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    assert by_etag.status_code == 200
+    assert by_date.status_code == 200
+
+
+def test_last_modified_is_when_the_records_last_changed(client, published):
+    with time_machine.travel(TODAY, tick=False):
+        Organization.objects.get(slug=WHO).save()
+    with time_machine.travel(TODAY + datetime.timedelta(hours=1), tick=False):
+        response = client.get("/api/instruments/")
+    latest = max(
+        MembershipEvent.objects.latest("updated_at").updated_at,
+        Organization.objects.latest("updated_at").updated_at,
+    )
+    assert response["Last-Modified"] == http_date(latest.timestamp())
+
+
+@pytest.mark.parametrize("url", ["/api/organizations/", "/api/organizations/nowhere/"])
+def test_answers_are_readable_from_any_origin(client, published, url):
+    response = client.get(url, headers={"origin": "https://example.org"})
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in response["Access-Control-Expose-Headers"]
+
+
+def test_preflight_is_answered(client, published):
+    response = client.options(
+        "/api/organizations/",
+        headers={
+            "origin": "https://example.org",
+            "access-control-request-method": "GET",
+            "access-control-request-headers": "if-none-match",
+        },
+    )
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in response["Access-Control-Allow-Methods"]
+    assert "If-None-Match" in response["Access-Control-Allow-Headers"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("url", ["/api/organizations/", f"/api/organizations/{WHO}/"])
+def test_writes_are_not_allowed(client, published, method, url):
+    response = getattr(client, method)(url, data={}, content_type="application/json")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    assert Organization.objects.filter(slug=WHO).exists()
+
+
+def test_openapi_document_refuses_writes(client, db):
+    assert client.post("/api/openapi.json").status_code == 405
+
+
+def test_head_gives_the_headers_without_the_body(client, published):
+    get = client.get("/api/instruments/")
+    head = client.head("/api/instruments/")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["ETag"] == get["ETag"]
+    assert head["Content-Length"] == str(len(get.content))
+
+
+def test_requests_past_the_limit_get_429_with_retry_after(client, published, settings):
+    settings.API_RATE_LIMIT = 3
+    for _ in range(3):
+        assert client.get("/api/instruments/").status_code == 200
+    refused = client.get("/api/instruments/")
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert refused["Access-Control-Allow-Origin"] == "*"
+    assert "3" in refused.json()["detail"]
+    other_address = client.get("/api/instruments/", REMOTE_ADDR="192.0.2.7")
+    assert other_address.status_code == 200
+
+
+def test_rate_limit_window_starts_again_after_a_minute(rf, settings):
+    settings.API_RATE_LIMIT = 1
+    request = rf.get("/api/")
+    start = 1_800_000_000.0  # a whole minute
+    assert seconds_until_allowed(request, now=start) is None
+    assert seconds_until_allowed(request, now=start + 15) == 45
+    assert seconds_until_allowed(request, now=start + 60) is None
+
+
+def test_rate_limit_behind_a_proxy_counts_the_address_it_saw(rf, settings):
+    settings.API_RATE_LIMIT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
+    now = 1_800_000_000.0
+    first = rf.get("/api/", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.1")
+    forged = rf.get("/api/", HTTP_X_FORWARDED_FOR="203.0.113.10, 198.51.100.1")
+    other = rf.get("/api/", HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert seconds_until_allowed(first, now=now) is None
+    assert seconds_until_allowed(forged, now=now) is not None
+    assert seconds_until_allowed(other, now=now) is None
+
+
+def test_rate_limit_of_zero_turns_it_off(rf, settings):
+    settings.API_RATE_LIMIT = 0
+    request = rf.get("/api/")
+    assert all(seconds_until_allowed(request, now=1_800_000_000.0) is None for _ in range(500))
+
+
+def test_rate_limit_comes_from_the_environment(rf, settings, monkeypatch):
+    del settings.API_RATE_LIMIT
+    monkeypatch.setenv("API_RATE_LIMIT", "2")
+    request = rf.get("/api/")
+    now = 1_800_000_000.0
+    allowed = [seconds_until_allowed(request, now=now) is None for _ in range(3)]
+    assert allowed == [True, True, False]
+
+
+def test_openapi_document_describes_every_operation(client, db):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["info"]["title"] == "Concordance open data API"
+    assert document["info"]["version"]
+    assert set(document["paths"]) == {
+        "/api/",
+        "/api/organizations/",
+        "/api/organizations/{slug}/",
+        "/api/events/",
+        "/api/events/{key}/",
+        "/api/instruments/",
+        "/api/instruments/{slug}/",
+        "/api/articles/",
+        "/api/articles/{slug}/",
+        "/api/corrections/",
+    }
+    assert all(set(path) == {"get"} for path in document["paths"].values())
+    operation = document["paths"]["/api/organizations/"]["get"]
+    assert operation["operationId"] == "list_organizations"
+    assert {"200", "304", "400", "404", "429"} <= set(operation["responses"])
+
+
+def test_there_is_no_docs_page_loading_scripts_from_elsewhere(client, db):
+    assert client.get("/api/docs").status_code == 404
+    assert client.get("/api/docs/").status_code == 404
