@@ -336,8 +336,16 @@ class _Writer:
         self.saved: dict[str, _Saved] = {}
         self.pk_maps: dict[str, dict[str, int]] = {}
         self.now = timezone.now()
+        # Records that changed, by model: (pk, old values, new values).
+        self.changed: dict[type[models.Model], list[tuple[int, dict, dict]]] = defaultdict(list)
 
     def write(self) -> LoadReport:
+        # Published articles cite registry records: the articles app flags
+        # those whose evidence this load changes (imported here, as the
+        # registry does not otherwise depend on the articles).
+        from articles import evidence_watch
+
+        figures_before = evidence_watch.published_figure_values()
         for table, write in (
             ("domains", self._domains),
             ("instruments", self._instruments),
@@ -348,6 +356,17 @@ class _Writer:
         ):
             if self.rows[table]:
                 write()
+        evidence_watch.evidence_changes_record_many(
+            pairs=[
+                (
+                    evidence_watch.record_state_from_values(model, pk, old),
+                    evidence_watch.record_state_from_values(model, pk, new),
+                )
+                for model in evidence_watch.RECORD_TYPES
+                for pk, old, new in self.changed[model]
+            ],
+            figures_before=figures_before,
+        )
         return self.report
 
     def _pks(self, table: str) -> dict[str, int]:
@@ -548,6 +567,9 @@ class _Writer:
                 if not differs:
                     continue
                 record = model(pk=current[0], **identity, **values)
+                self.changed[model].append(
+                    (current[0], dict(zip(fields, current[1], strict=True)), values)
+                )
                 if has_timestamp:
                     record.updated_at = self.now
                 # A name stops being preferred before another takes its place,

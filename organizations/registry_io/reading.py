@@ -375,6 +375,18 @@ def _read_json_file(path: Path, progress: Progress | None) -> Dataset:
             )
         )
         return dataset
+    except RecursionError:
+        problems.append(
+            Problem(display, _("malformed JSON: nested too deeply"), order=(display, 0, 0))
+        )
+        return dataset
+    except ValueError as error:  # an integer too long for Python to convert
+        problems.append(
+            Problem(
+                display, _("malformed JSON: %(error)s") % {"error": error}, order=(display, 0, 0)
+            )
+        )
+        return dataset
 
     def problem(path: str, message: str) -> None:
         problems.append(Problem(f"{display}:{path}", message, order=(display, -1, 0)))

@@ -87,6 +87,12 @@ def _check_row(
         if name in row.invalid:
             continue
         value = values[name]
+        # PostgreSQL refuses text holding NUL; say so here rather than fail mid-load.
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            problems.append(row.problem(name, _("Null characters are not allowed.")))
+            row.invalid.add(name)
+            continue
         if value in ("", None, []):
             if column.required:
                 problems.append(row.problem(name, _("a value is required")))
