@@ -9,6 +9,7 @@ are shown as messages. The review log can be read and never written here.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
 from django.contrib.admin.utils import unquote
@@ -29,7 +30,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from articles import selectors, workflow
+from articles import figures, selectors, workflow
 from articles.anchors import AnchorState, Quote, resolve_all
 from articles.diff import diff_html
 from articles.forms import CompareRevisionsForm, RevisionForm, TransitionForm, TranslationAddForm
@@ -40,6 +41,7 @@ from articles.models import (
     Claim,
     ClaimAnchor,
     Evidence,
+    FigureCheck,
     ReviewLog,
     Revision,
     Translation,
@@ -656,7 +658,7 @@ class TranslationAdmin(admin.ModelAdmin):
             raise PermissionDenied
         conflict = None
         if request.method == "POST":
-            form = RevisionForm(request.POST, translation=translation)
+            form = CorrectableRevisionForm(request.POST, translation=translation)
             if form.is_valid():
                 try:
                     revision = _save_revision(translation=translation, form=form, by=request.user)
@@ -665,7 +667,7 @@ class TranslationAdmin(admin.ModelAdmin):
                     # The editor's text stays; saving again now builds on the newer revision.
                     data = request.POST.copy()
                     data["based_on"] = str(stale.latest_revision.pk)
-                    form = RevisionForm(data, translation=translation)
+                    form = CorrectableRevisionForm(data, translation=translation)
                     form.is_valid()
                     form.add_error(None, str(stale))
                 except PermissionDenied as error:
@@ -676,8 +678,8 @@ class TranslationAdmin(admin.ModelAdmin):
                         reverse("admin:articles_translation_change", args=[translation.pk])
                     )
         else:
-            form = RevisionForm(
-                initial=RevisionForm.initial_for(translation), translation=translation
+            form = CorrectableRevisionForm(
+                initial=CorrectableRevisionForm.initial_for(translation), translation=translation
             )
         context = {
             **self._context(
@@ -820,6 +822,30 @@ class TranslationAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(change_url)
 
 
+class CorrectableRevisionForm(RevisionForm):
+    """A revision with an optional note telling readers what it corrects."""
+
+    correction_note = forms.CharField(
+        label=_("Correction note"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 100}),
+        help_text=_(
+            "Only when this revision corrects the published text, for instance because the "
+            "registry changed. Readers see it on the article in every language once approved."
+        ),
+    )
+
+    @classmethod
+    def initial_for(cls, translation: Translation) -> dict:
+        """The latest text, with its correction note while that note is not yet approved."""
+        initial = super().initial_for(translation)
+        latest = translation.latest_revision
+        if latest is not None and latest.pk != translation.live_revision_id:
+            initial["correction_note"] = latest.correction_note
+        return initial
+
+
 def _with_previous(revisions: list[Revision]) -> list[tuple[Revision, Revision | None]]:
     """Revisions newest first, each with the one before it."""
     return [
@@ -849,6 +875,7 @@ def _save_revision(*, translation: Translation, form: RevisionForm, by) -> Revis
             by=by,
             based_on=based_on,
             source_revision=form.cleaned_data.get("source_revision"),
+            correction_note=form.cleaned_data.get("correction_note", ""),
         )
 
 
@@ -883,6 +910,8 @@ class RevisionAdmin(admin.ModelAdmin):
         "created_at",
         "based_on",
         "source_revision",
+        "correction_note",
+        "corrected_at",
     )
     readonly_fields = fields
     show_full_result_count = False
@@ -975,6 +1004,33 @@ class ClaimAnchorInline(admin.TabularInline):
         )
 
 
+class FigureCheckInline(admin.StackedInline):
+    """How a figure claim's number is measured in the registry, and whether it holds today."""
+
+    model = FigureCheck
+    fields = (
+        ("stated_value", "measure", "result"),
+        ("instrument", "event_kind", "un_related"),
+        ("date_from", "date_to"),
+        "organization",
+        ("domain", "status", "on_date"),
+    )
+    readonly_fields = ("result",)
+    autocomplete_fields = ("instrument", "organization", "domain")
+    extra = 0
+    max_num = 1
+
+    @admin.display(description=_("registry today"))
+    def result(self, check: FigureCheck) -> str:
+        if check.pk is None:
+            return "—"
+        return format_html(
+            '<span class="figure-check figure-{}">{}</span>',
+            "holds" if check.holds else "differs",
+            figures.verdict_label(check),
+        )
+
+
 class EvidenceInline(admin.StackedInline):
     model = Evidence
     fields = (("organization", "event", "instrument"), "relation", "note")
@@ -1006,7 +1062,7 @@ class ClaimAdmin(admin.ModelAdmin):
     list_select_related = ("article",)
     autocomplete_fields = ("article",)
     fields = ("article", "number", "statement", "kind", "verdict", "note")
-    inlines = (ClaimAnchorInline, EvidenceInline)
+    inlines = (ClaimAnchorInline, EvidenceInline, FigureCheckInline)
     show_full_result_count = False
 
     def get_queryset(self, request):

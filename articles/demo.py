@@ -15,7 +15,15 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from articles import demo_content, workflow
-from articles.models import Article, ArticleAuthor, Author, Claim, ClaimAnchor, Evidence
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Claim,
+    ClaimAnchor,
+    Evidence,
+    FigureCheck,
+)
 from organizations.models import Instrument, MembershipEvent, Organization
 
 DEMO_ACCOUNTS = {
@@ -113,6 +121,16 @@ def demo_article_ensure(*, editor, moderator) -> tuple[Article, bool]:
             Evidence.objects.create(
                 claim=claim, relation=relation, note=note, **_evidence_target(kind, key)
             )
+        if "figure" in spec:
+            figure = dict(spec["figure"])
+            instrument = figure.pop("instrument", None)
+            check = FigureCheck(
+                claim=claim,
+                instrument=Instrument.objects.get(slug=instrument) if instrument else None,
+                **figure,
+            )
+            check.full_clean()
+            check.save()
         ClaimAnchor.objects.create(
             claim=claim, translation=original, quote=spec["anchors"][original.language]
         )

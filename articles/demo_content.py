@@ -68,6 +68,12 @@ Not every institution has been abandoned. The United States remains a member of 
 
 # Each claim: its statement and kind, a verdict, the quote that anchors it in
 # each language, and its evidence as (record type, natural key, relation, note).
+# A figure may say how to measure it in the registry (a FigureCheck).
+MEMORANDUM_FIGURE = {
+    "measure": "organizations_with_event_under_instrument",
+    "event_kind": "withdrawal_announced",
+    "instrument": "memorandum-2026-01-07",
+}
 CLAIMS = [
     {
         "statement": "A memorandum of 7 January 2026 directed the United States to withdraw "
@@ -79,6 +85,7 @@ CLAIMS = [
             "en": "withdraw from 66 international organizations",
         },
         "evidence": [("instrument", "memorandum-2026-01-07", "supports", "")],
+        "figure": {**MEMORANDUM_FIGURE, "stated_value": 66},
     },
     {
         "statement": "31 of the 66 organizations are United Nations entities.",
@@ -86,6 +93,7 @@ CLAIMS = [
         "verdict": "supported",
         "anchors": {"zh-hans": "31个联合国实体", "en": "31 United Nations entities"},
         "evidence": [("instrument", "memorandum-2026-01-07", "supports", "")],
+        "figure": {**MEMORANDUM_FIGURE, "stated_value": 31, "un_related": True},
     },
     {
         "statement": "35 of the 66 organizations are outside the United Nations system.",
@@ -93,6 +101,7 @@ CLAIMS = [
         "verdict": "supported",
         "anchors": {"zh-hans": "35个非联合国组织", "en": "35 organizations outside the UN"},
         "evidence": [("instrument", "memorandum-2026-01-07", "supports", "")],
+        "figure": {**MEMORANDUM_FIGURE, "stated_value": 35, "un_related": False},
     },
     {
         "statement": "The US withdrawal from the World Health Organization under Executive "

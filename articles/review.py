@@ -48,6 +48,19 @@ class RequestChangesForm(forms.Form):
     )
 
 
+class AcknowledgeEvidenceForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("Why the text still stands"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Required. Kept in the review log."),
+        error_messages={
+            "required": gettext_lazy(
+                "Say why the text still stands: acknowledging needs a comment."
+            )
+        },
+    )
+
+
 class UnpublishForm(forms.Form):
     comment = forms.CharField(
         label=gettext_lazy("Why unpublish"),
@@ -82,6 +95,14 @@ REVIEW_ACTIONS = {
         gettext_lazy("Changes requested for “%(translation)s”; the editors have been told."),
         back_to_queue=True,
     ),
+    "acknowledge_evidence": ReviewAction(
+        AcknowledgeEvidenceForm,
+        workflow.evidence_change_acknowledge,
+        gettext_lazy(
+            "The evidence changes of “%(translation)s” are acknowledged; its text stands."
+        ),
+        back_to_queue=True,
+    ),
     "unpublish": ReviewAction(
         UnpublishForm,
         workflow.unpublish,
@@ -102,7 +123,8 @@ def _require(request: HttpRequest, permission: str) -> None:
 
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
-    """Translations waiting for review, oldest first, and published ones now outdated."""
+    """Translations waiting for review, oldest first, published ones now outdated and
+    published ones whose evidence changed."""
     _require(request, REVIEW_PERMISSION)
     return TemplateResponse(
         request,
@@ -112,6 +134,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             title=_("Review queue"),
             entries=review_queries.review_queue(user=request.user),
             outdated=list(review_queries.outdated_published_translations()),
+            evidence_changed=review_queries.evidence_changed_translations(),
         ),
     )
 
@@ -175,6 +198,8 @@ def detail(request: HttpRequest, translation_id: int) -> HttpResponse:
             request_changes_form=bound.get("request_changes")
             or RequestChangesForm(prefix="request_changes"),
             unpublish_form=bound.get("unpublish") or UnpublishForm(prefix="unpublish"),
+            acknowledge_form=bound.get("acknowledge_evidence")
+            or AcknowledgeEvidenceForm(prefix="acknowledge_evidence"),
         ),
     )
 

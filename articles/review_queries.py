@@ -25,7 +25,15 @@ from django.utils.translation import gettext_lazy
 
 from articles.anchors import AnchorState, Quote, plain_text, resolve, resolve_all
 from articles.diff import ParagraphChange, ParagraphChangeKind, diff_html, paragraph_diff
-from articles.models import Claim, ClaimAnchor, Evidence, ReviewLog, Revision, Translation
+from articles.models import (
+    Claim,
+    ClaimAnchor,
+    Evidence,
+    EvidenceChange,
+    ReviewLog,
+    Revision,
+    Translation,
+)
 from articles.rendering import ClaimMark, render_body
 from articles.workflow import submission_problems
 
@@ -185,6 +193,25 @@ def outdated_published_translations() -> QuerySet[Translation]:
         .annotate(original_live_number=Subquery(original_live_number))
         .order_by("article__slug", "language")
     )
+
+
+@dataclass(frozen=True)
+class EvidenceChangedEntry:
+    """A published translation whose cited registry records changed since it was approved."""
+
+    translation: Translation
+    changes: list[EvidenceChange]
+
+
+def evidence_changed_translations() -> list[EvidenceChangedEntry]:
+    """Published translations with open evidence changes, each with its flags (one query)."""
+    entries: dict[int, EvidenceChangedEntry] = {}
+    for change in EvidenceChange.objects.on_published():
+        entry = entries.get(change.translation_id)
+        if entry is None:
+            entry = entries[change.translation_id] = EvidenceChangedEntry(change.translation, [])
+        entry.changes.append(change)
+    return list(entries.values())
 
 
 # The editors' desk ----------------------------------------------------------
@@ -359,6 +386,7 @@ class ReviewPage:
     live_changes: TextChanges | None
     original_changes: OriginalChanges | None
     history: list[ReviewLog]
+    evidence_changes: list[EvidenceChange] = field(default_factory=list)
 
     @property
     def side_by_side(self) -> bool:
@@ -440,6 +468,7 @@ def review_page(*, translation: Translation) -> ReviewPage:
         live_changes=_changes_since_live(translation),
         original_changes=_original_changes(translation, original, claims),
         history=list(ReviewLog.objects.filter(translation=translation).with_actors()),
+        evidence_changes=list(EvidenceChange.objects.open().filter(translation=translation)),
     )
 
 

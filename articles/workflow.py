@@ -24,7 +24,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from articles.anchors import AnchorState, Quote, resolve_all
-from articles.models import Claim, Evidence, ReviewLog, Revision, Translation
+from articles.models import Claim, Evidence, EvidenceChange, ReviewLog, Revision, Translation
+from articles.search import search_index_update
 from articles.tasks import send_review_notification
 
 if TYPE_CHECKING:
@@ -236,6 +237,7 @@ def revision_create(
     by: Actor | None,
     based_on: Revision | None = None,
     source_revision: Revision | None = None,
+    correction_note: str = "",
 ) -> Revision:
     """Save a new revision of `translation` and make it the latest.
 
@@ -245,7 +247,8 @@ def revision_create(
     the newer one and when. A translation's `source_revision` (the original's
     revision it was translated from) defaults to that of its previous
     revision, else to the original's live or latest revision; originals have
-    none.
+    none. A `correction_note` tells readers what the revision corrects once
+    it is approved (see `approve`).
 
     A new revision is a draft: a translation in review or waiting for changes
     goes back to draft, and so does a published one, whose live revision keeps
@@ -278,6 +281,7 @@ def revision_create(
             created_by=by,
             based_on=based_on,
             source_revision=source_revision,
+            correction_note=(correction_note or "").strip(),
         )
         from_status = locked.status
         locked.latest_revision = revision
@@ -454,6 +458,10 @@ def approve(*, translation: Translation, by: Actor, comment: str = "") -> Transl
     original is published, nor while `submission_problems` finds anything.
     Sets `first_published_at` on the first approval only. Notifies the
     revision's author and the submitter.
+
+    A correction reaches readers here: when the revision approved carries a
+    correction note it gets its `corrected_at`, and the translation's open
+    evidence changes are resolved as corrected.
     """
     _require_permission(by, REVIEW_PERMISSION, _("Only moderators can approve translations."))
     with transaction.atomic():
@@ -478,11 +486,13 @@ def approve(*, translation: Translation, by: Actor, comment: str = "") -> Transl
             raise SubmissionBlocked(problems)
         from_status = locked.status
         now = timezone.now()
+        _correction_publish(translation=locked, by=by, at=now)
         locked.status = Status.PUBLISHED
         locked.live_revision = locked.latest_revision
         if locked.first_published_at is None:
             locked.first_published_at = now
         locked.save(update_fields=["status", "live_revision", "first_published_at", "updated_at"])
+        search_index_update(translation=locked)
         _log(
             translation=locked,
             revision=locked.latest_revision,
@@ -494,6 +504,23 @@ def approve(*, translation: Translation, by: Actor, comment: str = "") -> Transl
         )
     _copy_state(source=locked, target=translation)
     return translation
+
+
+def _correction_publish(*, translation: Translation, by: Actor, at) -> bool:
+    """Date the correction readers are about to see, if any; resolve the flags it answers.
+
+    `translation` is locked, its latest revision about to go live.
+    """
+    revision = translation.latest_revision
+    if not revision.correction_note or revision.corrected_at is not None:
+        return False
+    # The one write to a revision after its creation: when readers were told.
+    Revision.objects.filter(pk=revision.pk).update(corrected_at=at)
+    revision.corrected_at = at
+    EvidenceChange.objects.open().filter(translation=translation).update(
+        resolved_at=at, resolved_by=by, resolution=EvidenceChange.Resolution.CORRECTED
+    )
+    return True
 
 
 def _require_four_eyes(*, translation: Translation, by: Actor) -> None:
@@ -536,12 +563,61 @@ def unpublish(*, translation: Translation, by: Actor, comment: str) -> Translati
         locked.status = Status.UNPUBLISHED
         locked.live_revision = None
         locked.save(update_fields=["status", "live_revision", "updated_at"])
+        search_index_update(translation=locked)
         _log(
             translation=locked,
             revision=taken_down,
             by=by,
             from_status=from_status,
             action=Action.UNPUBLISH,
+            comment=comment,
+        )
+    _copy_state(source=locked, target=translation)
+    return translation
+
+
+def evidence_change_acknowledge(
+    *, translation: Translation, by: Actor, comment: str
+) -> Translation:
+    """Resolve a published translation's evidence changes: its text stands as published.
+
+    For when the registry changed but the article still holds (or the
+    moderator decides no correction is due). Needs the review permission, a
+    comment saying why, and at least one open evidence change. The text and
+    its status stay as they are; the review log records the decision against
+    the revision readers see.
+    """
+    _require_permission(
+        by, REVIEW_PERMISSION, _("Only moderators can acknowledge evidence changes.")
+    )
+    comment = _require_comment(
+        comment, _("Say why the text still stands: acknowledging needs a comment.")
+    )
+    with transaction.atomic():
+        locked = _lock(translation)
+        if locked.live_revision is None:
+            raise TransitionNotAllowed(
+                _("Only a published translation has evidence changes to acknowledge.")
+            )
+        resolved = (
+            EvidenceChange.objects.open()
+            .filter(translation=locked)
+            .update(
+                resolved_at=timezone.now(),
+                resolved_by=by,
+                resolution=EvidenceChange.Resolution.ACKNOWLEDGED,
+            )
+        )
+        if not resolved:
+            raise TransitionNotAllowed(
+                _("No evidence of this translation has changed since it was approved.")
+            )
+        _log(
+            translation=locked,
+            revision=locked.live_revision,
+            by=by,
+            from_status=locked.status,
+            action=Action.EVIDENCE_REVIEWED,
             comment=comment,
         )
     _copy_state(source=locked, target=translation)

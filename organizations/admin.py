@@ -15,12 +15,16 @@ import reversion
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db import connection, transaction
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +69,10 @@ EVENT_FACTS = frozenset(
         "instrument",
     }
 )
+
+
+# The records published claims cite as evidence; changing them flags the claims.
+EVIDENCE_RECORDS = (Organization, MembershipEvent, Instrument)
 
 
 def search_words(search_term: str) -> Iterator[str]:
@@ -114,14 +122,34 @@ def verify_membership_events(
 def withdraw_membership_event_verifications(
     *, events: QuerySet[MembershipEvent]
 ) -> list[MembershipEvent]:
-    """Clear the verification of those `events` that had one; return them."""
+    """Clear the verification of those `events` that had one; return them.
+
+    Published articles citing a withdrawn event are flagged for review.
+    """
     withdrawn = []
     with transaction.atomic():
-        for event in events.filter(verified_at__isnull=False):
-            event.verified_by, event.verified_at = None, None
-            event.save(update_fields=["verified_by", "verified_at", "updated_at"])
-            withdrawn.append(event)
+        verified = list(events.filter(verified_at__isnull=False))
+        with _evidence_watched(verified):
+            for event in verified:
+                event.verified_by, event.verified_at = None, None
+                event.save(update_fields=["verified_by", "verified_at", "updated_at"])
+                withdrawn.append(event)
     return withdrawn
+
+
+def _evidence_watched(records):
+    # Published articles cite registry records; the articles app flags the
+    # ones whose evidence changed. Imported here, as the registry does not
+    # otherwise depend on the articles.
+    from articles.evidence_watch import registry_changes_watched
+
+    return registry_changes_watched(records)
+
+
+def _evidence_watch_start(records):
+    from articles.evidence_watch import RegistryChangeWatch
+
+    return RegistryChangeWatch(records)
 
 
 def withdraw_if_facts_changed(form) -> bool:
@@ -162,6 +190,8 @@ class RegistryAdmin(VersionAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         if not self.has_recover_permission(request):
             raise PermissionDenied
+        if request.method == "POST":
+            self._start_evidence_watch(request, [])
         return super().recover_view(request, version_id, extra_context)
 
     def changelist_view(self, request, extra_context=None):
@@ -187,11 +217,52 @@ class RegistryAdmin(VersionAdmin):
 
     def delete_model(self, request, obj):
         self._record_deletion(request, [obj])
-        super().delete_model(request, obj)
+        if self.model not in EVIDENCE_RECORDS:
+            return super().delete_model(request, obj)
+        with _evidence_watched([obj]):
+            super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         self._record_deletion(request, queryset)
-        super().delete_queryset(request, queryset)
+        if self.model not in EVIDENCE_RECORDS:
+            return super().delete_queryset(request, queryset)
+        with _evidence_watched(list(queryset)):
+            super().delete_queryset(request, queryset)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            # Say which claims cite the record, not only that evidence points at it.
+            from articles.evidence_watch import citations_of
+
+            protected = [*citations_of(objs), *protected]
+        return deleted, counts, perms_needed, protected
+
+    # Published articles whose evidence changes are flagged for review: the
+    # records are read before the change and compared once it and its
+    # related rows and inlines (save_related) are written. A revert or a
+    # recovery writes the old version before save_model runs, so those views
+    # start watching before they do.
+
+    def _start_evidence_watch(self, request: HttpRequest, records) -> None:
+        if self.model in EVIDENCE_RECORDS and not hasattr(request, "_evidence_watch"):
+            request._evidence_watch = _evidence_watch_start(records)
+
+    def save_model(self, request, obj, form, change):
+        self._start_evidence_watch(request, [obj] if change else [])
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        watch = getattr(request, "_evidence_watch", None)
+        if watch is not None:
+            watch.finish()
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            current = self.model._default_manager.filter(pk=unquote(object_id)).first()
+            self._start_evidence_watch(request, [current] if current is not None else [])
+        return super().revision_view(request, object_id, version_id, extra_context)
 
 
 class USStatusFilter(admin.SimpleListFilter):
@@ -227,6 +298,61 @@ class VerifiedFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.exclude(pk__in=verified)
         return queryset
+
+
+class CountryFilter(admin.SimpleListFilter):
+    """The countries events are recorded for, as Django's own filter lists them.
+
+    Listing them reads every event, so the list is kept in the cache for a
+    few minutes: a newly recorded country appears in the filter a little
+    later, while filtering by it works at once.
+    """
+
+    title = _("country")
+    parameter_name = "country__exact"
+    CACHE_KEY = "admin:membership-event-countries"
+    CACHE_SECONDS = 10 * 60
+
+    def lookups(self, request, model_admin):
+        countries = cache.get(self.CACHE_KEY)
+        if countries is None:
+            countries = list(
+                MembershipEvent.objects.order_by("country")
+                .values_list("country", flat=True)
+                .distinct()
+            )
+            cache.set(self.CACHE_KEY, countries, self.CACHE_SECONDS)
+        return [(country, country) for country in countries]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(country=self.value())
+        return queryset
+
+
+class EstimatedCountPaginator(Paginator):
+    """Changelist pages; an unfiltered list on PostgreSQL is counted from the planner's estimate.
+
+    Counting every row of a large table to number the pages costs a full
+    scan on each visit; `ANALYZE` and autovacuum keep the estimate close, and
+    a filtered or searched list, or a small table, is counted exactly.
+    """
+
+    ESTIMATE_ABOVE = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        rows = self.object_list
+        if connection.vendor == "postgresql" and not rows.query.where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                    [rows.model._meta.db_table],
+                )
+                found = cursor.fetchone()
+            if found and found[0] > self.ESTIMATE_ABOVE:
+                return int(found[0])
+        return super().count
 
 
 class OrganizationNameInline(admin.TabularInline):
@@ -274,6 +400,7 @@ class OrganizationAdmin(RegistryAdmin):
     )
     list_filter = ("kind", "un_related", "domains", USStatusFilter)
     list_select_related = ("parent",)
+    paginator = EstimatedCountPaginator
     search_fields = ("name", "acronym")
     search_help_text = _("Name or acronym, in any language.")
     prepopulated_fields = {"slug": ("name",)}
@@ -350,15 +477,20 @@ class MembershipEventAdmin(RegistryAdmin):
     )
     list_filter = (
         "kind",
-        "country",
+        CountryFilter,
         "instrument",
         VerifiedFilter,
         "organization__un_related",
     )
     list_select_related = ("organization", "instrument")
+    # Newest first on an indexed column: the page is read from the index
+    # rather than by joining and sorting every event by organization name.
+    # No date hierarchy, as its year links scan the whole table on each visit;
+    # the announced-on column sorts, and the public event list filters by date.
+    ordering = ("-announced_on", "-pk")
+    paginator = EstimatedCountPaginator
     search_fields = ("key", "summary", "organization__name", "organization__acronym")
     search_help_text = _("Key, summary, or the organization's name or acronym in any language.")
-    date_hierarchy = "announced_on"
     autocomplete_fields = ("organization", "instrument", "sources")
     readonly_fields = ("verified_by", "verified_at")
     actions = ("verify", "withdraw_verification")
@@ -370,8 +502,23 @@ class MembershipEventAdmin(RegistryAdmin):
     )
 
     def get_queryset(self, request):
-        verified = MembershipEvent.objects.verified().filter(pk=OuterRef("pk"))
-        return super().get_queryset(request).annotate(verified_with_source=Exists(verified))
+        # What `MembershipEventQuerySet.verified` means, asked of each listed row
+        # (a source looked up by the event's index) rather than as a set of
+        # every verified event that PostgreSQL would build on each visit.
+        cites_a_source = MembershipEvent.sources.through.objects.filter(
+            membershipevent_id=OuterRef("pk")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                verified_with_source=Case(
+                    When(verified_at__isnull=False, then=Exists(cites_a_source)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
+        )
 
     def get_search_results(self, request, queryset, search_term):
         for word in search_words(search_term):

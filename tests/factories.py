@@ -17,6 +17,7 @@ from articles.models import (
     Revision,
     Translation,
 )
+from articles.search import search_index_update
 from organizations.models import (
     Domain,
     Instrument,
@@ -174,6 +175,8 @@ class TranslationFactory(factory.django.DjangoModelFactory):
             live_revision_id=translation.live_revision_id,
             first_published_at=translation.first_published_at,
         )
+        # What `workflow.approve` does too: readers' search sees the live text.
+        search_index_update(translation=translation)
 
 
 class RevisionFactory(factory.django.DjangoModelFactory):

@@ -77,8 +77,9 @@ def test_review_queue_page_query_count_is_pinned(editor, moderator, django_asser
     client.force_login(moderator)
     client.get("/admin/review/")
 
-    # Session, user, user and group permissions; queue rows, claims, anchors; outdated rows.
-    with django_assert_num_queries(8):
+    # Session, user, user and group permissions; queue rows, claims, anchors; outdated rows;
+    # evidence changes.
+    with django_assert_num_queries(9):
         client.get("/admin/review/")
 
 

@@ -462,14 +462,14 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_rows(
     small = generate_registry(tmp_path / "small", organizations=100, events=600)
     large = generate_registry(tmp_path / "large", organizations=400, events=2_400)
 
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         load(small)
     empty_registry()
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         load(large)
     assert MembershipEvent.objects.count() == 2_400
     assert MembershipEvent.sources.through.objects.count() == 2_400
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         load(large)
 
 
