@@ -5,17 +5,21 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Tests use several processes when there are cores to spare.
+# pytest-xdist spreads the suite over the machine's cores; WORKERS=0 runs it
+# in one process.
+WORKERS ?= auto
 TEST_ARGS ?=
 
-.PHONY: help install run test test-browser lint format migrations-check messages bench clean lock
+.PHONY: help install run test test-browser lint format migrations-check messages demo-check bench clean lock
 
 help:
 	@echo "make run              serve the demo site on http://$(HOST):$(PORT)/ (SQLite)"
 	@echo "make test             run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make test-browser     only the browser tests (Playwright, Chromium, axe-core)"
 	@echo "make lint             ruff check and format check"
 	@echo "make migrations-check fail when a model change lacks its migration"
-	@echo "make bench            the scale data set and the load benchmark"
+	@echo "make bench            the scale data set and the load benchmark (SCALE=small for a quick run)"
+	@echo "make demo-check       seed a fresh demo database and run check_claims on it"
 
 # The stamp is newer than the lock file once the virtualenv matches it, so a
 # second `make install` does nothing.
@@ -28,8 +32,10 @@ $(VENV)/.installed: requirements.lock
 
 install: $(VENV)/.installed
 
+# The compiled catalogs (.mo) are not in git: they are built from the .po files.
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.installed
-	@$(MANAGE) compilemessages --ignore=.venv -v 0
+	@command -v msgfmt >/dev/null 2>&1 || { echo "msgfmt not found: install GNU gettext to compile the translations (Debian/Ubuntu: apt-get install gettext; macOS: brew install gettext)" >&2; exit 1; }
+	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 messages: $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
@@ -39,8 +45,16 @@ run: install messages
 	DJANGO_DEBUG=true $(MANAGE) seed_demo
 	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
 
-test: install messages
-	$(VENV)/bin/pytest $(TEST_ARGS)
+# axe-core, which the browser tests run on every public page, comes from npm.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+test: install messages node_modules/axe-core/axe.min.js
+	$(VENV)/bin/pytest -n $(WORKERS) $(TEST_ARGS)
+
+test-browser: install messages node_modules/axe-core/axe.min.js
+	$(VENV)/bin/pytest tests/browser $(TEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -52,6 +66,14 @@ format: install
 
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run
+
+# The demo content must pass the newsroom's own claim checks.
+demo-check: install messages
+	rm -f var/demo-check.sqlite3 && mkdir -p var
+	DJANGO_DEBUG=true DATABASE_URL=sqlite:///var/demo-check.sqlite3 $(MANAGE) migrate --no-input -v 0
+	DJANGO_DEBUG=true DATABASE_URL=sqlite:///var/demo-check.sqlite3 $(MANAGE) load_registry -v 0
+	DJANGO_DEBUG=true DATABASE_URL=sqlite:///var/demo-check.sqlite3 $(MANAGE) seed_demo > /dev/null
+	DJANGO_DEBUG=true DATABASE_URL=sqlite:///var/demo-check.sqlite3 $(MANAGE) check_claims
 
 bench: install messages
 	bash bench/run $(SCALE)

@@ -22,7 +22,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.html import escape
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
 from django.utils.http import parse_http_date_safe, quote_etag
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
@@ -146,7 +147,19 @@ class ArticleFeedBase(Feed):
 
     def item_description(self, item: Translation) -> str | None:
         # Both formats carry the summary as HTML; the standfirst is plain text.
-        return escape(item.live_revision.standfirst) if item.live_revision.standfirst else None
+        revision = item.live_revision
+        description = escape(revision.standfirst) if revision.standfirst else ""
+        if revision.corrected_at is not None:
+            # A correction also moves the entry's updated date: it is an approval.
+            description += format_html(
+                "<p>{}</p>",
+                _("Correction (%(date)s): %(note)s")
+                % {
+                    "date": date_format(revision.corrected_at, "DATE_FORMAT"),
+                    "note": revision.correction_note,
+                },
+            )
+        return description or None
 
     def item_link(self, item: Translation) -> str:
         return item.get_absolute_url()

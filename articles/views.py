@@ -19,7 +19,7 @@ from django.utils.translation import get_language, get_language_info
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from articles import selectors
+from articles import caching, corrections, figures, selectors
 from articles.models import Revision, Translation
 from articles.rendering import ClaimMark, render_body
 
@@ -58,8 +58,13 @@ def language_name(code: str) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """The latest articles published in the reader's language, then those in others only."""
     language = _reader_language()
+    fingerprint = caching.home_fingerprint(language=language)
+    if (answer := fingerprint.not_modified(request)) is not None:
+        return answer
+    if (hit := caching.cached_page(request, fingerprint)) is not None:
+        return hit
     home_page = selectors.home_page(language=language, page_number=request.GET.get("page"))
-    return render(
+    response = render(
         request,
         "articles/home.html",
         {
@@ -68,6 +73,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "in_other_languages": home_page.in_other_languages,
         },
     )
+    fingerprint.apply(request, response)
+    caching.store_page(request, fingerprint, response)
+    return response
 
 
 @dataclass(frozen=True)
@@ -137,10 +145,12 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     Readers get the live revision or a 404. Staff who may view translations
     can preview the latest revision of any version, marked as such and never
-    cached.
+    cached. Reader pages carry validators from the page's fingerprint (a 304
+    when the client's copy is current) and anonymous readers are answered
+    from the page cache when it holds that fingerprint.
     """
     language = _reader_language()
-    versions = selectors.article_versions(slug=slug)
+    versions, fingerprint = caching.article_versions(slug=slug)
     translation = next((version for version in versions if version.language == language), None)
     if translation is None:
         raise Http404
@@ -153,10 +163,16 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     revision = translation.latest_revision if preview else translation.live_revision
     if revision is None:
         raise Http404
+    if not preview:
+        if (answer := fingerprint.not_modified(request)) is not None:
+            return answer
+        if (hit := caching.cached_page(request, fingerprint)) is not None:
+            return hit
 
     article = translation.article
     original = next((version for version in versions if version.is_original), None)
     claims = selectors.claims_for_page(translation=translation, language=language)
+    figures.attach_to_claims(entry.claim for entry in claims)
     marks = [ClaimMark(entry.number, entry.quote, entry.claim.statement) for entry in claims]
     body = marked_body(revision=revision, marks=marks, cached=not preview)
     language_links = _published_links(request, versions, language)
@@ -173,6 +189,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "body_html": body.html,
         "claims": claims,
+        "corrections": corrections.article_corrections(article=article),
         "marked": body.found,
         "preview": preview,
         "language_links": language_links,
@@ -182,4 +199,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     response = render(request, "articles/article_detail.html", context)
     if preview:
         add_never_cache_headers(response)
+        return response
+    fingerprint.apply(request, response)
+    caching.store_page(request, fingerprint, response)
     return response

@@ -4,6 +4,7 @@ Every variable is documented in `.env.example`. Defaults are safe for
 development; production turns DEBUG off and must provide a secret key.
 """
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -80,8 +81,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "reversion",
+    "axes",
     "organizations",
     "articles",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -125,7 +130,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Page queries are short; PostgreSQL's JIT compiler can spend longer
+    # compiling a plan than running it (hundreds of milliseconds on search).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while an editor saves; the busy timeout makes a
     # second writer wait instead of failing at once.
     DATABASES["default"]["OPTIONS"] = {
@@ -158,6 +167,12 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-axes refuses a login once it is locked out, before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 # Languages: the interface speaks English and Simplified Chinese; content may
@@ -223,8 +238,11 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 # Security. Production sits behind a proxy that terminates TLS; these
 # defaults are the strict ones and development relaxes them.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
-if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe the health check over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
@@ -245,6 +263,50 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+
+# Preloading binds the domain and every subdomain to HTTPS in browsers for
+# months and is slow to undo: the publisher opts in with DJANGO_HSTS_PRELOAD,
+# so the deployment check does not insist on it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Login throttling (django-axes): five failed logins for one username from one
+# address lock that pair out for fifteen minutes; a success clears the count.
+# Locking per pair rather than per username alone means nobody can lock a
+# moderator out from elsewhere; the password validators above keep five
+# guesses per pair and quarter hour far from enough. See docs/security.md.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout are refused unchecked and do not extend it, so the
+# lockout page can say exactly how long to wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_VERBOSE = False
+# Behind N reverse proxies that each append the address they were called from
+# to X-Forwarded-For, the client is the N-th address from the right; anything
+# further left was written by the client and could be anything.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
+
+
+def client_ip_address(request) -> str | None:
+    """The address a login attempt came from, as the trusted proxies report it."""
+    from django.conf import settings
+
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [
+            address.strip()
+            for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if address.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
+AXES_CLIENT_IP_CALLABLE = client_ip_address
 
 SITE_NAME = env_str("CONCORDANCE_SITE_NAME", "Concordance")
 

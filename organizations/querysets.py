@@ -104,12 +104,13 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
     def for_detail(self, language: str):
-        """One organization with everything its page shows, its children's names in `language`.
+        """One organization with its names, domains, sources and children's names in `language`.
 
-        Children carry `local_name` rather than their prefetched names, which
+        Its events are read by the page a page at a time, however many there
+        are. Children carry `local_name` rather than their prefetched names, which
         keeps the page within its query budget.
         """
-        from organizations.models import MembershipEvent, Organization
+        from organizations.models import Organization
 
         return self.select_related("parent").prefetch_related(
             "names",
@@ -121,7 +122,6 @@ class OrganizationQuerySet(models.QuerySet):
                     "local_name", "pk"
                 ),
             ),
-            Prefetch("events", queryset=MembershipEvent.objects.for_timeline()),
         )
 
 

@@ -103,24 +103,41 @@ class Period:
     status: Status
 
 
+def _status_given(ordered: Sequence[EventLike], held: int, on: datetime.date) -> Status:
+    """`membership_status` on `on` when the first `held` of the sorted events have taken hold."""
+    if held:
+        return _status_after(ordered[held - 1], on)
+    if ordered and ordered[0].kind in WITHDRAWAL_KINDS:
+        return Status.MEMBER
+    return Status.NEVER_MEMBER
+
+
 def status_periods(events: Sequence[EventLike]) -> list[Period]:
     """The history as consecutive periods, merging neighbours of equal status.
 
     The first period starts at None (before any record). Status changes on each
     event's hold date and, for announcements with a future effective date, on
-    that date too.
+    that date too. One sort and one pass over the events and change days, so a
+    long history costs O(n log n), not a full recount per day.
     """
     ordered = _ordered(events)
     change_days = sorted(
         {takes_hold_on(e) for e in ordered}
         | {e.effective_on for e in ordered if e.kind == ANNOUNCED and e.effective_on}
     )
+    held = 0
+    while held < len(ordered) and takes_hold_on(ordered[held]) <= datetime.date.min:
+        held += 1
+    initial = _status_given(ordered, held, datetime.date.min)
     if not change_days:
-        return [Period(None, None, membership_status(events, datetime.date.min))]
-    periods = [Period(None, change_days[0], membership_status(events, datetime.date.min))]
+        return [Period(None, None, initial)]
+    periods = [Period(None, change_days[0], initial)]
     for index, day in enumerate(change_days):
         end = change_days[index + 1] if index + 1 < len(change_days) else None
-        status = membership_status(events, day)
+        # Days ascend, so the events that have taken hold only ever grow.
+        while held < len(ordered) and takes_hold_on(ordered[held]) <= day:
+            held += 1
+        status = _status_given(ordered, held, day)
         if status == periods[-1].status:
             periods[-1] = Period(periods[-1].start, end, status)
         else:

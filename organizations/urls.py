@@ -1,5 +1,6 @@
 from django.urls import path
 
+from articles.feeds import OrganizationArticlesFeed
 from organizations import views
 
 app_name = "organizations"
@@ -9,5 +10,6 @@ urlpatterns = [
     path("", views.OrganizationListView.as_view(), name="list"),
     path("events/", views.MembershipEventListView.as_view(), name="events"),
     path("instruments/<slug:slug>/", views.InstrumentDetailView.as_view(), name="instrument"),
+    path("<slug:slug>/feed.atom", OrganizationArticlesFeed(), name="feed"),
     path("<slug:slug>/", views.OrganizationDetailView.as_view(), name="detail"),
 ]

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import csv
+import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from articles.caching import validated_by_content
 from articles.selectors import citing_translations
 from organizations.filters import MembershipEventFilter, OrganizationFilter, StatusDateForm
 from organizations.models import Instrument, MembershipEvent, Organization
@@ -21,6 +27,8 @@ from organizations.status import membership_status, status_periods
 from organizations.timeline import build_timeline, describe, precision_by_date
 
 PAGE_SIZE = 50
+# An organization page lists this many of its events, newest first, per page.
+EVENTS_PAGE_SIZE = 100
 REGISTRY_COUNTRY = "US"
 
 EXPORT_COLUMNS = (
@@ -129,6 +137,7 @@ class PaginatedFilterView(FilterView):
         return context
 
 
+@method_decorator(validated_by_content, name="dispatch")
 class OrganizationListView(PaginatedFilterView):
     """The registry: filter, sort, page through and download organizations."""
 
@@ -204,15 +213,112 @@ def names_for_reader(organization: Organization, language: str) -> list[ShownNam
     return [*readers, canonical, *others]
 
 
+@dataclass(frozen=True)
+class TimelineRow:
+    """What the timeline needs of one event, read without loading the event itself."""
+
+    pk: int
+    kind: str
+    country: str
+    announced_on: datetime.date | None
+    effective_on: datetime.date | None
+    date_precision: str
+
+
+_DIGEST_FIELDS = 6
+
+
+def _event_digest() -> Subquery:
+    """All of an organization's events as one string of `;`-separated rows.
+
+    Each row is `pk,kind,country,announced_on,effective_on,date_precision`.
+
+    An annotation on the organization's own row: the timeline of thousands of
+    events costs no query of its own and no model instances.
+    """
+
+    def text(field: str):
+        return Coalesce(Cast(field, CharField()), Value(""))
+
+    comma = Value(",")
+    row = Concat(
+        text("pk"),
+        comma,
+        "kind",
+        comma,
+        "country",
+        comma,
+        text("announced_on"),
+        comma,
+        text("effective_on"),
+        comma,
+        "date_precision",
+        output_field=CharField(),
+    )
+    digest = (
+        MembershipEvent.objects.filter(organization=OuterRef("pk"))
+        .order_by()
+        .values("organization")
+        .annotate(digest=StringAgg(row, delimiter=Value(";"), output_field=CharField()))
+        .values("digest")
+    )
+    return Subquery(digest, output_field=CharField())
+
+
+def _date(text: str) -> datetime.date | None:
+    return datetime.date.fromisoformat(text) if text else None
+
+
+def timeline_rows(digest: str | None) -> list[TimelineRow]:
+    """The events of an `_event_digest`, newest first as the events list orders them."""
+    rows = []
+    for item in (digest or "").split(";"):
+        if not item:
+            continue
+        pk, kind, country, announced, effective, precision = item.split(",", _DIGEST_FIELDS - 1)
+        rows.append(
+            TimelineRow(int(pk), kind, country, _date(announced), _date(effective), precision)
+        )
+    rows.sort(
+        key=lambda row: (row.announced_on or row.effective_on or datetime.date.min, row.pk),
+        reverse=True,
+    )
+    return rows
+
+
+def events_page(organization: Organization, rows: list[TimelineRow], number) -> Page:
+    """One page of the organization's events, newest first, loaded with what the table shows.
+
+    Two queries (the events with their instruments, then their sources),
+    whatever the page and however many events there are.
+    """
+    page = Paginator(rows, EVENTS_PAGE_SIZE).get_page(number)
+    position = {row.pk: index for index, row in enumerate(page.object_list)}
+    events = MembershipEvent.objects.filter(
+        organization=organization, pk__in=position
+    ).for_timeline()
+    page.object_list = sorted(events, key=lambda event: position[event.pk])
+    return page
+
+
+@method_decorator(validated_by_content, name="dispatch")
 class OrganizationDetailView(DetailView):
-    """One organization, its names, sources and US membership timeline on a chosen date."""
+    """One organization, its names, sources and US membership timeline on a chosen date.
+
+    The timeline covers every event; the events table shows them a page at a
+    time (`?events_page=`), so a long history keeps the page small.
+    """
 
     template_name = "organizations/organization_detail.html"
     context_object_name = "organization"
 
     def get_queryset(self):
         language = _reader_language()
-        return Organization.objects.for_detail(language).with_parent_local_name(language)
+        return (
+            Organization.objects.for_detail(language)
+            .with_parent_local_name(language)
+            .annotate(event_digest=_event_digest())
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -221,9 +327,10 @@ class OrganizationDetailView(DetailView):
         today = timezone.localdate()
         status_form = StatusDateForm(self.request.GET or None)
         status_on = status_form.status_date(default=today)
-        events = list(organization.events.all())
-        registry_events = [event for event in events if event.country == REGISTRY_COUNTRY]
-        periods = status_periods(registry_events)
+        rows = timeline_rows(organization.event_digest)
+        registry_rows = [row for row in rows if row.country == REGISTRY_COUNTRY]
+        periods = status_periods(registry_rows)
+        page = events_page(organization, rows, self.request.GET.get("events_page"))
         has_local_name = any(
             name.language == language and name.is_preferred for name in organization.names.all()
         )
@@ -235,20 +342,25 @@ class OrganizationDetailView(DetailView):
                 "names": names_for_reader(organization, language),
                 "children": list(organization.children.all()),
                 "cited_in": citing_translations(organization=organization, language=language),
-                "events": events,
+                "events": page.object_list,
+                "events_page": page,
+                "events_page_range": page.paginator.get_elided_page_range(
+                    page.number, on_each_side=2, on_ends=1
+                ),
                 "status_form": status_form,
                 "status_on": status_on,
                 "status_on_is_today": status_on == today,
-                "status": membership_status(registry_events, status_on),
+                "status": membership_status(registry_rows, status_on),
                 "timeline": build_timeline(periods, today=today, marker=status_on),
                 "timeline_description": describe(
-                    periods, precisions=precision_by_date(registry_events)
+                    periods, precisions=precision_by_date(registry_rows)
                 ),
             }
         )
         return context
 
 
+@method_decorator(validated_by_content, name="dispatch")
 class MembershipEventListView(PaginatedFilterView):
     """Every membership event, newest first, filterable."""
 
@@ -260,6 +372,7 @@ class MembershipEventListView(PaginatedFilterView):
         return MembershipEvent.objects.for_list().newest_first()
 
 
+@method_decorator(validated_by_content, name="dispatch")
 class InstrumentDetailView(DetailView):
     """An instrument and the organizations its events name, with computed counts."""
 

@@ -15,6 +15,20 @@ def _plain_static_and_fresh_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language.
+
+    A request through LocaleMiddleware leaves its language active in the
+    thread, so without this a test would inherit the previous test's language.
+    """
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests create many accounts; a deliberately slow hasher would dominate their time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -153,7 +153,8 @@ def test_note_label_is_translated():
         rendered = render_body("WHO left.", [ClaimMark(2, Quote("WHO"))])
 
     (note,) = parse(rendered.html).find_all("a", id="claim-note-2")
-    assert note.attrs["aria-label"].endswith("2")
+    assert "2" in note.attrs["aria-label"]
+    assert "Evidence" not in note.attrs["aria-label"]
 
 
 def test_quote_spanning_emphasis_becomes_balanced_segments():
