@@ -23,6 +23,7 @@ from articles.caching import validated_by_content
 from articles.selectors import citing_translations
 from organizations.filters import MembershipEventFilter, OrganizationFilter, StatusDateForm
 from organizations.models import Instrument, MembershipEvent, Organization
+from organizations.registry_io.schema import TABLES as REGISTRY_TABLES
 from organizations.status import membership_status, status_periods
 from organizations.timeline import build_timeline, describe, precision_by_date
 
@@ -73,7 +74,7 @@ def _sort_links(current: str) -> dict[str, dict]:
     return links
 
 
-def _spreadsheet_safe(value: str) -> str:
+def spreadsheet_safe(value: str) -> str:
     """Prefix an apostrophe to text a spreadsheet would otherwise run as a formula."""
     return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value
 
@@ -104,7 +105,7 @@ def export_csv(request: HttpRequest, organizations: Iterable[Organization]) -> H
         row["un_related"] = "true" if row["un_related"] else "false"
         row["parent"] = row["parent"] or ""
         row["domains"] = ";".join(row["domains"])
-        writer.writerow(_spreadsheet_safe(str(row[column])) for column in EXPORT_COLUMNS)
+        writer.writerow(spreadsheet_safe(str(row[column])) for column in EXPORT_COLUMNS)
     return response
 
 
@@ -164,6 +165,7 @@ class OrganizationListView(PaginatedFilterView):
         context = super().get_context_data(**kwargs)
         context["sort_links"] = _sort_links(self.filterset.current_sort)
         context["selected_instrument"] = self.filterset.selected_instrument
+        context["registry_tables"] = [table.name for table in REGISTRY_TABLES]
         return context
 
 

@@ -1,3 +1,6 @@
+import importlib
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -12,6 +15,44 @@ def _plain_static_and_fresh_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+ROLE_MIGRATIONS = ("organizations.migrations.0002_roles", "articles.migrations.0002_roles")
+
+
+def roles_ensure() -> None:
+    """The Editors and Moderators groups, exactly as the data migrations make them.
+
+    Transactional tests (the browser's live server among them) end by emptying
+    every table, the groups the migrations created included; running those
+    migrations' own steps again puts them back (they only add what is missing).
+    """
+    from django.apps import apps as django_apps
+    from django.db import connection
+    from django.db.migrations.operations import RunPython
+
+    schema_editor = SimpleNamespace(connection=connection)
+    for module in ROLE_MIGRATIONS:
+        for operation in importlib.import_module(module).Migration.operations:
+            if isinstance(operation, RunPython):
+                operation.code(django_apps, schema_editor)
+
+
+@pytest.fixture(autouse=True)
+def _roles_present(request):
+    """Tests that use the database find the roles there, whatever ran before them."""
+    names = set(request.fixturenames)
+    uses_database = names & {"db", "transactional_db", "live_server"} or (
+        request.node.get_closest_marker("django_db")
+    )
+    if uses_database:
+        for name in ("transactional_db", "db"):
+            if name in names:
+                request.getfixturevalue(name)
+                break
+        if Group.objects.filter(name__in=["Editors", "Moderators"]).count() < 2:
+            roles_ensure()
+    yield
 
 
 @pytest.fixture(autouse=True)

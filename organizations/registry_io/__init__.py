@@ -17,6 +17,7 @@ or `write_csv` exports the whole registry.
 
 from organizations.registry_io.exporting import (
     ExportError,
+    csv_rows,
     registry_json,
     registry_records,
     write_csv,
@@ -37,6 +38,7 @@ __all__ = [
     "Problem",
     "RegistryError",
     "TableReport",
+    "csv_rows",
     "load_registry",
     "registry_json",
     "registry_records",

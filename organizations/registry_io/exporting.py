@@ -11,6 +11,7 @@ import csv
 import datetime
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -210,14 +211,16 @@ def write_csv(records: dict[str, list[Record]], directory: Path) -> list[Path]:
     for table in TABLES:
         path = directory / table.filename
         with path.open("w", encoding="utf-8", newline="") as stream:
-            writer = csv.writer(stream, lineterminator="\n")
-            writer.writerow(table.column_names)
-            for record in records[table.name]:
-                writer.writerow(
-                    [_csv_value(column.type, record[column.name]) for column in table.columns]
-                )
+            csv.writer(stream, lineterminator="\n").writerows(csv_rows(records, table))
         written.append(path)
     return written
+
+
+def csv_rows(records: dict[str, list[Record]], table: Table) -> Iterator[list[str]]:
+    """The header and the rows of one table as CSV cells, in the stable column order."""
+    yield list(table.column_names)
+    for record in records[table.name]:
+        yield [_csv_value(column.type, record[column.name]) for column in table.columns]
 
 
 def _csv_value(column_type: ColumnType, value: Any) -> str:

@@ -1,22 +1,18 @@
 """Browser tests: Playwright driving Debian's Chromium against the live server."""
 
-import importlib
 import os
 from io import StringIO
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.operations import RunPython
 
 from articles import workflow
 from articles.demo import seed_demo
 from articles.models import Article, Claim, ClaimAnchor, Evidence
 from organizations.models import Organization
+from tests.conftest import roles_ensure
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -73,23 +69,6 @@ def open_context(new_context):
 @pytest.fixture
 def context(open_context):
     return open_context()
-
-
-ROLE_MIGRATIONS = ("organizations.migrations.0002_roles", "articles.migrations.0002_roles")
-
-
-def roles_ensure() -> None:
-    """The Editors and Moderators groups, exactly as the data migrations make them.
-
-    Browser tests are transactional: each ends by emptying every table, the
-    groups the migrations created included, so each test puts them back by
-    running those migrations' own steps again (they only add what is missing).
-    """
-    schema_editor = SimpleNamespace(connection=connection)
-    for module in ROLE_MIGRATIONS:
-        for operation in importlib.import_module(module).Migration.operations:
-            if isinstance(operation, RunPython):
-                operation.code(django_apps, schema_editor)
 
 
 @pytest.fixture

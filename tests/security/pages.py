@@ -29,6 +29,7 @@ PUBLIC_SAMPLES: dict[str, Callable[[Samples], dict]] = {
     "organizations:instrument": lambda samples: {"slug": samples.instrument_slug},
     "organizations:feed": lambda samples: {"slug": samples.organization_slug},
     "sitemap_section": lambda samples: {"section": "articles"},
+    "organizations:download_csv": lambda samples: {"table": "events"},
     "api:article": lambda samples: {"slug": samples.article_slug},
     "api:organization": lambda samples: {"slug": samples.organization_slug},
     "api:instrument": lambda samples: {"slug": samples.instrument_slug},

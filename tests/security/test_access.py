@@ -158,6 +158,8 @@ def guessed_urls(newsroom: Newsroom) -> list[str]:
             from config.urls import SITEMAPS
 
             kwargs_list = [{"section": section} for section in SITEMAPS]
+        elif parameters == ("table",):
+            kwargs_list = [{"table": "events"}, {"table": "organizations"}]
         elif parameters == ("translation_id",):
             kwargs_list = [
                 {"translation_id": pk}
