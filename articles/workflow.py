@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -113,11 +113,12 @@ def _require_comment(comment: str, message: str) -> str:
 def _lock(translation: Translation) -> Translation:
     # Re-read under a row lock so that two moderators acting at once are
     # serialised: the second sees the first one's result, not a stale state.
-    return (
-        Translation.objects.select_for_update(of=("self",))
-        .select_related("latest_revision", "live_revision")
-        .get(pk=translation.pk)
-    )
+    # No join here: when the lock had to wait, PostgreSQL re-reads the locked
+    # row but may keep a joined row from before the wait, so the revisions
+    # are loaded after the lock is held.
+    locked = Translation.objects.select_for_update().get(pk=translation.pk)
+    prefetch_related_objects([locked], "latest_revision", "live_revision")
+    return locked
 
 
 def _copy_state(*, source: Translation, target: Translation) -> None:
