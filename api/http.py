@@ -29,6 +29,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from config.proxies import client_address
+
 # Part of every ETag, with the time this package's code last changed: bump it
 # when answers change because code elsewhere did (the article renderer, say).
 REPRESENTATION_VERSION = "1"
@@ -128,26 +130,6 @@ def rate_limit() -> int:
     return max(int(value), 0)
 
 
-def client_address(request: HttpRequest) -> str:
-    """The caller's address, as the trusted proxies in front of the site report it.
-
-    Behind N proxies that each append the address they were called from to
-    X-Forwarded-For (the `TRUSTED_PROXY_COUNT` setting), the caller is the
-    N-th address from the right; anything further left was written by the
-    caller and could be anything.
-    """
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies > 0:
-        forwarded = [
-            address.strip()
-            for address in request.headers.get("X-Forwarded-For", "").split(",")
-            if address.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def seconds_until_allowed(request: HttpRequest, *, now: float | None = None) -> int | None:
     """Count this request in its address's fixed one-minute window.
 
@@ -160,7 +142,7 @@ def seconds_until_allowed(request: HttpRequest, *, now: float | None = None) -> 
         return None
     now = time.time() if now is None else now
     window = int(now // RATE_WINDOW_SECONDS)
-    address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+    address = hashlib.sha256((client_address(request) or "unknown").encode()).hexdigest()[:32]
     key = f"api:rate:{address}:{window}"
     if cache.add(key, 1, timeout=RATE_WINDOW_SECONDS + 1):
         count = 1

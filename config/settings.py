@@ -290,23 +290,7 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
 
 
-def client_ip_address(request) -> str | None:
-    """The address a login attempt came from, as the trusted proxies report it."""
-    from django.conf import settings
-
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies > 0:
-        forwarded = [
-            address.strip()
-            for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if address.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
-
-
-AXES_CLIENT_IP_CALLABLE = client_ip_address
+AXES_CLIENT_IP_CALLABLE = "config.proxies.client_address"
 
 SITE_NAME = env_str("CONCORDANCE_SITE_NAME", "Concordance")
 
