@@ -40,8 +40,19 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
-# Apps and models never written to a backup, as app labels or "app.model".
-EXCLUDED = frozenset({"contenttypes", "auth.permission", "sessions", "axes"})
+# Apps and models never written to a backup, as app labels or "app.model". The
+# content generation belongs to one database (the page cache's key): a restored
+# database keeps its own.
+EXCLUDED = frozenset(
+    {
+        "contenttypes",
+        "auth.permission",
+        "sessions",
+        "axes",
+        "articles.contentchange",
+        "articles.contentgeneration",
+    }
+)
 # Matched by natural key on restore, so a fresh database may already hold them.
 MERGED_BY_NATURAL_KEY: tuple[type[models.Model], ...] = (Group,)
 

@@ -1,16 +1,28 @@
-"""Validators and a whole-page cache for the public pages.
+"""Validators and a whole-page cache for the public pages, keyed by the site's content generation.
 
-Each page computes a `Fingerprint` — a handful of cheap facts about every
-record it shows (ids, counts, latest `updated_at`) — before loading those
-records. The fingerprint gives the page its ETag and Last-Modified, so a
-client whose copy is current gets a 304, and it keys the page cache: any
-publish, unpublish, new revision, claim or evidence change, or change to a
-cited registry record produces a new fingerprint, hence a new key, so a stale
-page is never served and nothing has to be invalidated. Old entries expire.
+Every statement that writes to a table the public pages are built from (any
+`articles_*` or `organizations_*` table) is preceded, on the same connection
+and inside the same transaction, by one row in `ContentChange`. The number of
+those rows (plus those folded into `ContentGeneration`) is the content
+generation: it changes exactly when a change commits, on every app server at
+once, whatever made the change — a view, the admin, `load_registry`,
+`QuerySet.update`, raw SQL through Django's connection. A page's ETag and its
+page-cache key are a hash of the generation, the database's epoch, the
+release, today's date (membership status is computed for today), the
+language and the full URL, so a stale page is never served and nothing has
+to be invalidated: old entries simply stop being asked for and expire.
 
-Only anonymous GETs are answered from or stored in the page cache: never a
-request carrying a session or pending messages, never a preview, never a
-response that set a cookie or whose content used the request's CSP nonce.
+Reading the generation is one small query. A page answered from the cache
+or with a 304 costs that query alone.
+
+Only anonymous GETs of known query parameters are answered from or stored
+in the page cache: never a request carrying a session or pending messages,
+never a preview, never a response that set a cookie, used the request's CSP
+nonce or a CSRF token, or asked not to be stored.
+
+A database written to outside Django (psql, `pg_restore` over a live
+database) is not seen; clearing the cache afterwards is part of the restore
+drill in docs/operations.md.
 """
 
 from __future__ import annotations
@@ -18,55 +30,33 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import re
+from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import (
-    Case,
-    CharField,
-    DateTimeField,
-    Exists,
-    F,
-    Func,
-    IntegerField,
-    Q,
-    QuerySet,
-    StringAgg,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import MD5, Coalesce, Concat
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.backends.signals import connection_created
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.utils import timezone
-from django.utils.cache import (
-    get_conditional_response,
-    patch_cache_control,
-    patch_vary_headers,
-    set_response_etag,
-)
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from articles.models import (
-    ArticleAuthor,
-    Claim,
-    ClaimAnchor,
-    Evidence,
-    FigureCheck,
-    Translation,
-)
-from organizations.models import Instrument, MembershipEvent, Organization
+from articles.models import ContentChange, ContentGeneration
 
-# Bump when a page changes because code did in a way the release stamp below
+# Bump when pages change because code did in a way the release stamp below
 # cannot see.
-PAGE_CACHE_VERSION = "1"
+PAGE_CACHE_VERSION = "2"
 PAGE_CACHE_SECONDS = 24 * 60 * 60
+# Past this many change rows, a reader folds them into one ContentGeneration row.
+FOLD_AFTER = 1000
 
 _BASE_DIR = Path(settings.BASE_DIR)
 
@@ -101,41 +91,211 @@ def _release_stamp() -> tuple[str, datetime.datetime]:
 RELEASE, RELEASED_AT = _release_stamp()
 
 
-@dataclass(frozen=True)
-class Fingerprint:
-    """What a page was computed from, and when that last changed."""
+# Recording changes
 
-    parts: tuple
+
+_CHANGES = ContentChange._meta.db_table
+_GENERATIONS = ContentGeneration._meta.db_table
+# A statement that writes: Django's own start with the verb; a CTE or raw SQL may not.
+_WRITE_VERB = re.compile(r"^\s*(?:INSERT|UPDATE|DELETE|TRUNCATE|REPLACE)\b", re.IGNORECASE)
+_ANY_WRITE_VERB = re.compile(r"\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+_CONTENT_TABLE = re.compile(
+    rf"\b(?:organizations_\w+|articles_(?!{_CHANGES.removeprefix('articles_')}\b"
+    rf"|{_GENERATIONS.removeprefix('articles_')}\b)\w+)"
+)
+_RECORD_SQL = f'INSERT INTO "{_CHANGES}" ("at") VALUES (CURRENT_TIMESTAMP)'
+
+
+def writes_content(sql: str) -> bool:
+    """Whether `sql` may write to a table that a public page is built from."""
+    head = sql.lstrip()[:10].upper()
+    if head.startswith("WITH"):
+        if not _ANY_WRITE_VERB.search(sql):
+            return False
+    elif not _WRITE_VERB.match(sql):
+        return False
+    return _CONTENT_TABLE.search(sql) is not None
+
+
+def _table_ready(db) -> bool:
+    """Whether this database has the change table yet (it has not during its first migrations)."""
+    if getattr(db, "_content_changes_ready", False):
+        return True
+    with db.cursor() as cursor:
+        ready = _CHANGES in db.introspection.table_names(cursor)
+    db._content_changes_ready = ready
+    return ready
+
+
+def record_content_writes(execute, sql, params, many, context):
+    """An execute wrapper: note a content write on its own connection, then run it.
+
+    The row goes in before the statement, through a separate cursor, so the
+    statement's own results (its row count, RETURNING rows) are untouched;
+    were the statement to fail, the row would be rolled back with it.
+    """
+    db = context["connection"]
+    if writes_content(sql) and _table_ready(db):
+        with db.wrap_database_errors, closing(db.connection.cursor()) as cursor:
+            cursor.execute(_RECORD_SQL)
+    return execute(sql, params, many, context)
+
+
+def _watch(sender, connection, **kwargs) -> None:
+    if record_content_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(record_content_writes)
+
+
+def watch_content_writes() -> None:
+    """Record content writes on every connection Django opens (called by the app's `ready`)."""
+    connection_created.connect(_watch, dispatch_uid="articles.caching.watch")
+    for db in connections.all(initialized_only=True):
+        _watch(sender=type(db), connection=db)
+
+
+# Reading the generation
+
+
+@dataclass(frozen=True)
+class ContentState:
+    """The content generation of the database, its epoch and when content last changed."""
+
+    epoch: str
+    generation: int
+    changed_at: datetime.datetime | None
+
+
+def _as_datetime(value) -> datetime.datetime | None:
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    parsed = parse_datetime(str(value))
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = parsed.replace(tzinfo=datetime.UTC)
+    return parsed
+
+
+_STATE_SQL = (
+    f'SELECT (SELECT COUNT(*) FROM "{_CHANGES}"), (SELECT MAX("at") FROM "{_CHANGES}"), '
+    f'(SELECT COALESCE(SUM("changes"), 0) FROM "{_GENERATIONS}"), '
+    f'(SELECT MAX("last_changed_at") FROM "{_GENERATIONS}"), '
+    f'(SELECT MAX("epoch") FROM "{_GENERATIONS}")'
+)
+
+
+def content_state() -> ContentState:
+    """The current content state, in one query; folds the change rows when they pile up."""
+    with connection.cursor() as cursor:
+        cursor.execute(_STATE_SQL)
+        pending, pending_at, folded, folded_at, epoch = cursor.fetchone()
+    if pending > FOLD_AFTER and not connection.in_atomic_block:
+        fold_changes()
+    stamps = [stamp for stamp in (_as_datetime(pending_at), _as_datetime(folded_at)) if stamp]
+    return ContentState(
+        epoch=epoch or "", generation=folded + pending, changed_at=max(stamps, default=None)
+    )
+
+
+def fold_changes(using: str = DEFAULT_DB_ALIAS) -> int:
+    """Move the change rows into one ContentGeneration row; the generation stays the same.
+
+    The delete and the insert commit together, so no reader sees the rows
+    both counted and folded, or neither. Two folds at once cannot count a
+    row twice: the second one's delete finds the first one's rows gone.
+    """
+    with transaction.atomic(using=using):
+        rows = ContentChange.objects.using(using).order_by()
+        top = rows.aggregate(top=Max("id"), at=Max("at"))
+        if top["top"] is None:
+            return 0
+        folded, _ = rows.filter(pk__lte=top["top"]).delete()
+        if folded:
+            ContentGeneration.objects.using(using).create(changes=folded, last_changed_at=top["at"])
+    return folded
+
+
+# Validators and the page cache
+
+
+def _carries_a_session(request: HttpRequest) -> bool:
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+
+
+def may_use_page_cache(request: HttpRequest, parameters: Iterable[str] = ("page",)) -> bool:
+    """Whether the page cache may answer `request`: an anonymous GET or HEAD of a known URL.
+
+    A reader with a session (signed in, or with messages waiting) always gets
+    a freshly rendered page, and so does a URL with any query parameter the
+    page does not take (a preview among them), so that made-up query strings
+    cannot crowd the pages readers actually visit out of the cache.
+    """
+    return (
+        request.method in {"GET", "HEAD"}
+        and not _carries_a_session(request)
+        and set(request.GET) <= set(parameters)
+    )
+
+
+@dataclass(frozen=True)
+class Validators:
+    """The ETag and Last-Modified of one page for one request in one content state."""
+
+    etag: str
     last_modified: datetime.datetime
 
     @classmethod
-    def of(cls, *parts, modified=(), dated: bool = False) -> Fingerprint:
-        """A fingerprint from `parts` and the latest of the `modified` timestamps.
+    def of(cls, request: HttpRequest, state: ContentState, *, dated: bool = True) -> Validators:
+        """Validators from the content state, the release and everything the URL selects.
 
         `dated` pages show something derived from today's date (a membership
         status today), so they change at midnight even when no record does.
+        A reader with a session gets validators of their own, so that a copy
+        kept while signed out is never confirmed to them signed in.
         """
-        stamps = [RELEASED_AT, *(stamp for stamp in modified if stamp is not None)]
+        stamps = [RELEASED_AT]
+        if state.changed_at is not None:
+            stamps.append(state.changed_at)
+        today = ""
         if dated:
-            today = timezone.localdate()
-            parts = (*parts, today.isoformat())
-            stamps.append(timezone.make_aware(datetime.datetime.combine(today, datetime.time.min)))
-        return cls(parts=parts, last_modified=max(stamps))
-
-    def etag(self, request: HttpRequest) -> str:
-        """A strong ETag: the release, the language, the URL and the parts, hashed."""
+            day = timezone.localdate()
+            today = day.isoformat()
+            stamps.append(timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)))
+        viewer = ""
+        if _carries_a_session(request):
+            session = (
+                request.COOKIES.get(settings.SESSION_COOKIE_NAME),
+                request.COOKIES.get("messages"),
+            )
+            viewer = hashlib.sha256(repr(session).encode()).hexdigest()
         material = repr(
-            (PAGE_CACHE_VERSION, RELEASE, get_language(), request.get_full_path(), self.parts)
+            (
+                PAGE_CACHE_VERSION,
+                RELEASE,
+                state.epoch,
+                state.generation,
+                today,
+                request.scheme,
+                request.get_host(),
+                get_language(),
+                request.get_full_path(),
+                viewer,
+            )
         )
-        return f'"{hashlib.sha256(material.encode()).hexdigest()[:32]}"'
+        return cls(
+            etag=f'"{hashlib.sha256(material.encode()).hexdigest()[:32]}"',
+            last_modified=max(stamps),
+        )
 
-    def apply(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    @property
+    def cache_key(self) -> str:
+        return f"page:{self.etag.strip(chr(34))}"
+
+    def apply(self, response: HttpResponse) -> HttpResponse:
         """Set the validators on `response`; clients keep it but ask again before reusing it.
 
         The content is the same for every reader, but a shared cache must not
         answer a signed-in reader with an anonymous reader's copy.
         """
-        response["ETag"] = self.etag(request)
+        response["ETag"] = self.etag
         response["Last-Modified"] = http_date(self.last_modified.timestamp())
         patch_cache_control(response, no_cache=True)
         patch_vary_headers(response, ["Cookie"])
@@ -143,368 +303,108 @@ class Fingerprint:
 
     def not_modified(self, request: HttpRequest) -> HttpResponse | None:
         """A 304 when the client's copy (If-None-Match, else If-Modified-Since) is current."""
-        validators = self.apply(request, HttpResponse())
+        validators = self.apply(HttpResponse())
         answer = get_conditional_response(
             request,
-            etag=validators["ETag"],
+            etag=self.etag,
             last_modified=int(self.last_modified.timestamp()),
             response=validators,
         )
-        # Without a condition that holds, Django hands the validators back unchanged.
+        # Without a condition that holds, Django hands the response back unchanged.
         return None if answer is validators else answer
 
 
-# Aggregates as plain functions rather than Django aggregates, so that a
-# subquery reads one row without a GROUP BY.
+# Headers a stored page is answered with besides the validators.
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "Link")
 
 
-def _latest(queryset: QuerySet, field: str = "updated_at") -> Subquery:
-    return Subquery(
-        queryset.order_by().values(value=Func(F(field), function="MAX")),
-        output_field=DateTimeField(),
-    )
-
-
-def _count(queryset: QuerySet) -> Subquery:
-    return Subquery(
-        queryset.order_by().values(value=Func(F("pk"), function="COUNT")),
-        output_field=IntegerField(),
-    )
-
-
-def _highest(queryset: QuerySet) -> Subquery:
-    return Subquery(
-        queryset.order_by().values(value=Func(F("pk"), function="MAX")),
-        output_field=IntegerField(),
-    )
-
-
-def _digest(queryset: QuerySet, group: str, *fields: str) -> Subquery:
-    """An MD5 of `fields` of every row of `queryset` (rows of one `group`).
-
-    Content rather than `updated_at`, so that a change written with
-    `QuerySet.update` (which leaves `updated_at` alone) still shows. Rows are
-    in `pk` order where the database orders within an aggregate; where it
-    does not (SQLite), an order that varies could only cost a cache miss.
-    """
-    ordering = "pk" if connection.features.supports_aggregate_order_by_clause else None
-    separator = Value("\x1f")
-    row = Concat(
-        *(part for field in fields for part in (field, separator)), output_field=CharField()
-    )
-    digest = (
-        queryset.order_by()
-        .values(group)
-        .annotate(value=MD5(StringAgg(row, delimiter=Value("\x1e"), order_by=ordering)))
-        .values("value")
-    )
-    return Subquery(digest, output_field=CharField())
-
-
-_ARTICLE_FACTS = (
-    "fp_claims_updated",
-    "fp_claims",
-    "fp_evidence",
-    "fp_anchors",
-    "fp_bylines",
-    "fp_bylines_last",
-    "fp_figures",
-    "fp_organizations_updated",
-    "fp_events_updated",
-    "fp_events",
-    "fp_instruments_updated",
-    "fp_registry_events_updated",
-    "fp_registry_events",
-    "fp_registry_organizations_updated",
-    "fp_registry_organizations",
-)
-_ARTICLE_STAMPS = (
-    "fp_claims_updated",
-    "fp_organizations_updated",
-    "fp_events_updated",
-    "fp_instruments_updated",
-    "fp_registry_events_updated",
-    "fp_registry_organizations_updated",
-)
-
-
-def _article_facts(slug: str) -> dict:
-    """Uncorrelated subqueries describing everything an article page shows besides its versions.
-
-    Claims and their anchors, evidence and bylines; the cited organizations
-    (directly or through an event), all of their events (their status today
-    derives from them) and the cited instruments. A figure claim is checked
-    against the whole registry, so an article with one also depends on the
-    registry's latest change; the others skip that scan.
-    """
-    claims = Claim.objects.filter(article__slug=slug)
-    evidence = Evidence.objects.filter(claim__article__slug=slug)
-    # One list of ids rather than an OR of two, so that the events are read
-    # through their organization index instead of by scanning the table.
-    cited_organization_ids = evidence.values(
-        cited=Coalesce("organization_id", "event__organization_id")
-    )
-    cited_organizations = Organization.objects.filter(pk__in=cited_organization_ids)
-    their_events = MembershipEvent.objects.filter(organization_id__in=cited_organization_ids)
-    instruments = Instrument.objects.filter(
-        Q(pk__in=evidence.values("instrument")) | Q(pk__in=evidence.values("event__instrument"))
-    )
-    anchors = ClaimAnchor.objects.filter(claim__article__slug=slug)
-    bylines = ArticleAuthor.objects.filter(article__slug=slug)
-    figures = FigureCheck.objects.filter(claim__article__slug=slug)
-
-    def for_figures(expression, output_field):
-        return Case(
-            When(Exists(figures), then=expression), default=Value(None), output_field=output_field
-        )
-
-    return {
-        "fp_claims_updated": _latest(claims),
-        "fp_claims": _digest(
-            claims, "article", "pk", "number", "kind", "verdict", "statement", "note"
-        ),
-        "fp_evidence": _digest(
-            evidence,
-            "claim__article",
-            "pk",
-            "claim_id",
-            "organization_id",
-            "event_id",
-            "instrument_id",
-            "relation",
-            "note",
-        ),
-        "fp_anchors": _digest(
-            anchors,
-            "claim__article",
-            "pk",
-            "claim_id",
-            "translation_id",
-            "quote",
-            "prefix",
-            "suffix",
-        ),
-        "fp_bylines": _count(bylines),
-        "fp_bylines_last": _highest(bylines),
-        "fp_figures": _count(figures),
-        "fp_organizations_updated": _latest(cited_organizations),
-        "fp_events_updated": _latest(their_events),
-        "fp_events": _count(their_events),
-        "fp_instruments_updated": _latest(instruments),
-        "fp_registry_events_updated": for_figures(
-            _latest(MembershipEvent.objects.all()), DateTimeField()
-        ),
-        "fp_registry_events": for_figures(_count(MembershipEvent.objects.all()), IntegerField()),
-        "fp_registry_organizations_updated": for_figures(
-            _latest(Organization.objects.all()), DateTimeField()
-        ),
-        "fp_registry_organizations": for_figures(
-            _count(Organization.objects.all()), IntegerField()
-        ),
-    }
-
-
-# A slug no article has, standing in for the real one while the facts' SQL is compiled.
-_SLUG = "\x00slug\x00"
-_FACT_FIELDS = {name: DateTimeField() for name in _ARTICLE_STAMPS}
-
-
-@functools.cache
-def _compiled_article_facts(vendor: str) -> dict[str, tuple[str, tuple]]:
-    """The SQL of `_article_facts`, compiled once per process and database vendor.
-
-    Building and compiling a score of subqueries costs the ORM several
-    milliseconds, more than running them; only the slug changes.
-    """
-    query = Translation.objects.all().query
-    compiler = query.get_compiler(connection=connection)
-    compiled = {}
-    for name, expression in _article_facts(_SLUG).items():
-        sql, params = compiler.compile(expression.resolve_expression(query))
-        compiled[name] = (sql, tuple(params))
-    return compiled
-
-
-def _article_fact_annotations(slug: str) -> dict[str, RawSQL]:
-    return {
-        name: RawSQL(
-            sql,
-            [slug if param == _SLUG else param for param in params],
-            output_field=_FACT_FIELDS.get(name, CharField()),
-        )
-        for name, (sql, params) in _compiled_article_facts(connection.vendor).items()
-    }
-
-
-def article_versions(*, slug: str) -> tuple[list[Translation], Fingerprint | None]:
-    """Every language version of the article `slug` (as `selectors.article_versions`) and the
-    fingerprint of its page, in one query; no fingerprint when there is no such article.
-
-    The versions' ids, statuses, live and latest revisions, outdatedness and
-    `updated_at` stand for the texts, the outdated notice and the language
-    links; the approval of a revision makes it live, so the live revision's id
-    stands for it too.
-    """
-    versions = list(
-        Translation.objects.filter(article__slug=slug)
-        .with_outdated()
-        .select_related("article", "live_revision", "latest_revision")
-        .annotate(**_article_fact_annotations(slug))
-        .order_by("-is_original", "language")
-    )
-    if not versions:
-        return versions, None
-    first = versions[0]
-    parts = (
-        "article",
-        first.article_id,
-        first.article.updated_at,
-        tuple(
-            (
-                version.pk,
-                version.language,
-                version.status,
-                version.live_revision_id,
-                version.latest_revision_id,
-                version.is_outdated,
-                version.updated_at,
-            )
-            for version in versions
-        ),
-        tuple(getattr(first, name) for name in _ARTICLE_FACTS),
-    )
-    modified = [
-        first.article.updated_at,
-        *(version.updated_at for version in versions),
-        *(getattr(first, name) for name in _ARTICLE_STAMPS),
-    ]
-    return versions, Fingerprint.of(*parts, modified=modified, dated=True)
-
-
-def home_fingerprint(*, language: str) -> Fingerprint:
-    """The fingerprint of the home page in `language`: every published version and byline.
-
-    One query over the translations, with their articles and bylines.
-    """
-    published = Translation.objects.published()
-    facts = (
-        Translation.objects.order_by()
-        .values(
-            published=Subquery(
-                published.order_by().values(value=Func(F("pk"), function="COUNT")),
-                output_field=IntegerField(),
-            ),
-            live_sum=Subquery(
-                published.order_by().values(value=Func(F("live_revision_id"), function="SUM")),
-                output_field=IntegerField(),
-            ),
-            translations_updated=_latest(Translation.objects.all()),
-            articles_updated=_latest(Translation.objects.all(), "article__updated_at"),
-            bylines=_count(ArticleAuthor.objects.all()),
-            bylines_last=_highest(ArticleAuthor.objects.all()),
-        )
-        .first()
-    ) or {}
-    return Fingerprint.of(
-        "home",
-        language,
-        tuple(sorted(facts.items())),
-        modified=[facts.get("translations_updated"), facts.get("articles_updated")],
-    )
-
-
-# The page cache
-
-
-def _carries_a_session(request: HttpRequest) -> bool:
-    return settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
-
-
-# Query parameters a cached page may be asked with; any other (a preview, a
-# made-up one) is rendered afresh, so that unique query strings cannot crowd
-# the pages readers actually visit out of the cache.
-PAGE_CACHE_PARAMETERS = frozenset({"page"})
-
-
-def may_use_page_cache(request: HttpRequest) -> bool:
-    """Whether the page cache may answer `request`: an anonymous GET or HEAD of a plain URL.
-
-    A reader with a session (signed in, or with messages waiting) always gets
-    a freshly rendered page, and so does a URL with any query parameter
-    other than PAGE_CACHE_PARAMETERS (a preview among them).
-    """
-    return (
-        request.method in {"GET", "HEAD"}
-        and not _carries_a_session(request)
-        and set(request.GET) <= PAGE_CACHE_PARAMETERS
-    )
-
-
-def _key(request: HttpRequest, fingerprint: Fingerprint) -> str:
-    return f"page:{fingerprint.etag(request).strip(chr(34))}"
-
-
-def cached_page(request: HttpRequest, fingerprint: Fingerprint) -> HttpResponse | None:
-    """The page stored for this URL and fingerprint, with its validators, or None."""
-    if not may_use_page_cache(request):
-        return None
-    hit = cache.get(_key(request, fingerprint))
+def cached_page(request: HttpRequest, validators: Validators) -> HttpResponse | None:
+    """The page stored under these validators, or None."""
+    hit = cache.get(validators.cache_key)
     if hit is None:
         return None
-    response = HttpResponse(hit["content"], content_type=hit["content_type"])
-    return fingerprint.apply(request, response)
+    response = HttpResponse(hit["content"], headers=hit["headers"])
+    return validators.apply(response)
 
 
-def store_page(request: HttpRequest, fingerprint: Fingerprint, response: HttpResponse) -> bool:
-    """Keep `response` for anonymous readers when nothing in it belongs to this request alone.
+def storable(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether `response` may be kept for other anonymous readers.
 
     Not kept: responses other than a plain 200, any that set a cookie or
     asked not to be stored, and any whose content used the request's CSP
     nonce (a cached copy would carry a nonce its header no longer allows) or
     a CSRF token (another reader's form would fail).
     """
-    if (
+    cache_control = response.get("Cache-Control", "")
+    user = getattr(request, "user", None)
+    return not (
         request.method != "GET"
-        or not may_use_page_cache(request)
         or response.status_code != 200
         or response.streaming
         or response.cookies
         or get_nonce(request)
         or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        or "no-store" in response.get("Cache-Control", "")
-        or "private" in response.get("Cache-Control", "")
-        or (getattr(request, "user", None) is not None and request.user.is_authenticated)
-    ):
+        or "no-store" in cache_control
+        or "private" in cache_control
+        or (user is not None and user.is_authenticated)
+    )
+
+
+def store_page(request: HttpRequest, validators: Validators, response: HttpResponse) -> bool:
+    """Keep `response` under `validators` when it is storable; whether it was kept."""
+    if not storable(request, response):
         return False
+    headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
     cache.set(
-        _key(request, fingerprint),
-        {"content": response.content, "content_type": response["Content-Type"]},
+        validators.cache_key,
+        {"content": response.content, "headers": headers},
         PAGE_CACHE_SECONDS,
     )
     return True
 
 
-def validated_by_content(view):
-    """Give a view's 200 responses an ETag of their content and answer 304 to a current copy.
+def _is_private(response: HttpResponse) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return "no-store" in cache_control or "private" in cache_control
 
-    For pages whose records are too many to fingerprint within their query
-    budget (the registry lists and pages): the page is computed as usual, but
-    a reader or proxy holding a current copy is sent no body. The ETag is the
-    content itself, so it is never stale.
+
+def cache_page(
+    view: Callable | None = None,
+    *,
+    parameters: Iterable[str] = ("page",),
+    dated: bool = True,
+):
+    """Give a public view validators from the content state and the whole-page cache.
+
+    A GET or HEAD reads the content state (one query); a current copy gets a
+    304, an anonymous reader of a URL with only `parameters` in its query
+    string gets the stored page, and otherwise the view runs. Its 200
+    responses get the validators and, when storable, are kept. A response the
+    view marked private or not to be stored (a preview) is passed on as it is.
     """
+    known = frozenset(parameters)
 
-    @functools.wraps(view)
-    def validated(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        if request.method not in {"GET", "HEAD"} or response.status_code != 200:
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def cached(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method not in {"GET", "HEAD"}:
+                return view(request, *args, **kwargs)
+            validators = Validators.of(request, content_state(), dated=dated)
+            if (answer := validators.not_modified(request)) is not None:
+                return answer
+            use_cache = may_use_page_cache(request, known)
+            if use_cache and (hit := cached_page(request, validators)) is not None:
+                return hit
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming or _is_private(response):
+                return response
+            if callable(getattr(response, "render", None)):
+                response.render()
+            validators.apply(response)
+            if use_cache:
+                store_page(request, validators, response)
             return response
-        if response.streaming:
-            return response
-        if callable(getattr(response, "render", None)):
-            response.render()
-        set_response_etag(response)
-        patch_cache_control(response, no_cache=True)
-        patch_vary_headers(response, ["Cookie"])
-        return get_conditional_response(request, etag=response["ETag"], response=response)
 
-    return validated
+        return cached
+
+    return decorate(view) if view is not None else decorate

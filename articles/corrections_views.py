@@ -9,12 +9,14 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from articles.caching import cache_page
 from articles.corrections import corrections_for_readers, reader_link
 
 PAGE_SIZE = 25
 
 
 @require_safe
+@cache_page(parameters=["page"], dated=False)
 def corrections_list(request: HttpRequest) -> HttpResponse:
     """Every correction to published commentary, newest first, each linking to its article."""
     language = get_language() or settings.LANGUAGE_CODE

@@ -960,3 +960,42 @@ class EvidenceChange(models.Model):
         from articles.evidence_watch import describe_changes
 
         return describe_changes(self)
+
+
+class ContentChange(models.Model):
+    """One statement that wrote to a table the public pages are built from.
+
+    Rows are written by `articles.caching` inside the writer's own
+    transaction, so they appear to other connections exactly when the change
+    they stand for does; their number, with `ContentGeneration.changes`, is
+    the site's content generation, which keys the page cache.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("content change")
+        verbose_name_plural = _("content changes")
+
+    def __str__(self) -> str:
+        return f"{self.pk} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class ContentGeneration(models.Model):
+    """Content changes folded out of `ContentChange`, so that counting stays cheap.
+
+    The database's `epoch` is drawn when it is created, so that two databases
+    sharing one cache (a restored copy, a staging site) never share pages.
+    """
+
+    changes = models.BigIntegerField(_("changes"), default=0)
+    last_changed_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
+    epoch = models.CharField(_("epoch"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("content generation")
+        verbose_name_plural = _("content generations")
+
+    def __str__(self) -> str:
+        return f"{self.changes} changes up to {self.last_changed_at}"

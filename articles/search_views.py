@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from articles.caching import cache_page
 from articles.search import QUERY_MAX_LENGTH, search_page
 
 
@@ -31,6 +32,7 @@ class SearchForm(forms.Form):
 
 
 @require_safe
+@cache_page(parameters=["q", "language", "page"])
 def search(request: HttpRequest) -> HttpResponse:
     """Search results for `?q=`, grouped into articles (paginated) and the registry.
 

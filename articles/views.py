@@ -55,16 +55,12 @@ def language_name(code: str) -> str:
 
 
 @require_safe
+@caching.cache_page(parameters=["page"])
 def home(request: HttpRequest) -> HttpResponse:
     """The latest articles published in the reader's language, then those in others only."""
     language = _reader_language()
-    fingerprint = caching.home_fingerprint(language=language)
-    if (answer := fingerprint.not_modified(request)) is not None:
-        return answer
-    if (hit := caching.cached_page(request, fingerprint)) is not None:
-        return hit
     home_page = selectors.home_page(language=language, page_number=request.GET.get("page"))
-    response = render(
+    return render(
         request,
         "articles/home.html",
         {
@@ -73,9 +69,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "in_other_languages": home_page.in_other_languages,
         },
     )
-    fingerprint.apply(request, response)
-    caching.store_page(request, fingerprint, response)
-    return response
 
 
 @dataclass(frozen=True)
@@ -140,17 +133,17 @@ def _published_links(request: HttpRequest, versions: Sequence[Translation], curr
 
 
 @require_safe
+@caching.cache_page(parameters=[])
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One language version of an article as readers see it; `?preview=1` for staff.
 
     Readers get the live revision or a 404. Staff who may view translations
     can preview the latest revision of any version, marked as such and never
-    cached. Reader pages carry validators from the page's fingerprint (a 304
-    when the client's copy is current) and anonymous readers are answered
-    from the page cache when it holds that fingerprint.
+    cached (its `preview` parameter keeps it out of the page cache, and it is
+    sent as private).
     """
     language = _reader_language()
-    versions, fingerprint = caching.article_versions(slug=slug)
+    versions = selectors.article_versions(slug=slug)
     translation = next((version for version in versions if version.language == language), None)
     if translation is None:
         raise Http404
@@ -163,11 +156,6 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     revision = translation.latest_revision if preview else translation.live_revision
     if revision is None:
         raise Http404
-    if not preview:
-        if (answer := fingerprint.not_modified(request)) is not None:
-            return answer
-        if (hit := caching.cached_page(request, fingerprint)) is not None:
-            return hit
 
     article = translation.article
     original = next((version for version in versions if version.is_original), None)
@@ -199,7 +187,4 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     response = render(request, "articles/article_detail.html", context)
     if preview:
         add_never_cache_headers(response)
-        return response
-    fingerprint.apply(request, response)
-    caching.store_page(request, fingerprint, response)
     return response

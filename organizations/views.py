@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from articles.caching import validated_by_content
+from articles.caching import cache_page
 from articles.selectors import citing_translations
 from organizations.filters import MembershipEventFilter, OrganizationFilter, StatusDateForm
 from organizations.models import Instrument, MembershipEvent, Organization
@@ -138,7 +138,9 @@ class PaginatedFilterView(FilterView):
         return context
 
 
-@method_decorator(validated_by_content, name="dispatch")
+@method_decorator(
+    cache_page(parameters=[*OrganizationFilter.base_filters, "page"]), name="dispatch"
+)
 class OrganizationListView(PaginatedFilterView):
     """The registry: filter, sort, page through and download organizations."""
 
@@ -303,7 +305,7 @@ def events_page(organization: Organization, rows: list[TimelineRow], number) -> 
     return page
 
 
-@method_decorator(validated_by_content, name="dispatch")
+@method_decorator(cache_page(parameters=["on", "events_page"]), name="dispatch")
 class OrganizationDetailView(DetailView):
     """One organization, its names, sources and US membership timeline on a chosen date.
 
@@ -362,7 +364,9 @@ class OrganizationDetailView(DetailView):
         return context
 
 
-@method_decorator(validated_by_content, name="dispatch")
+@method_decorator(
+    cache_page(parameters=[*MembershipEventFilter.base_filters, "page"]), name="dispatch"
+)
 class MembershipEventListView(PaginatedFilterView):
     """Every membership event, newest first, filterable."""
 
@@ -374,7 +378,7 @@ class MembershipEventListView(PaginatedFilterView):
         return MembershipEvent.objects.for_list().newest_first()
 
 
-@method_decorator(validated_by_content, name="dispatch")
+@method_decorator(cache_page(parameters=[]), name="dispatch")
 class InstrumentDetailView(DetailView):
     """An instrument and the organizations its events name, with computed counts."""
 

@@ -179,17 +179,17 @@ def test_feed_holds_the_latest_thirty_newest_first(client):
 
 
 @pytest.mark.parametrize("kind", ["rss", "atom"])
-def test_language_feed_reads_in_two_queries_however_many_entries(
+def test_language_feed_reads_in_three_queries_however_many_entries(
     client, kind, django_assert_num_queries
 ):
     authors = [factories.AuthorFactory(), factories.AuthorFactory()]
     published_article(authors=authors)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert len(parse(client.get(f"/en/feeds/{FEEDS[kind]}")).entries) == 1
 
     for _ in range(FEED_SIZE):
         published_article(authors=authors)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert len(parse(client.get(f"/en/feeds/{FEEDS[kind]}")).entries) == FEED_SIZE
 
 
@@ -241,7 +241,7 @@ def test_organization_feed_of_an_unknown_organization_is_not_found(client):
     assert client.get("/en/registry/no-such-body/feed.atom").status_code == 404
 
 
-def test_organization_feed_reads_in_four_queries_however_many_entries(
+def test_organization_feed_reads_in_five_queries_however_many_entries(
     client, django_assert_num_queries
 ):
     organization = factories.OrganizationFactory()
@@ -256,10 +256,10 @@ def test_organization_feed_reads_in_four_queries_however_many_entries(
             )
 
     cite(1)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert len(parse(client.get(f"/en/registry/{organization.slug}/feed.atom")).entries) == 1
     cite(10)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert len(parse(client.get(f"/en/registry/{organization.slug}/feed.atom")).entries) == 11
 
 

@@ -462,8 +462,8 @@ def test_search_page_query_count_does_not_grow_with_results(
 ):
     _publish_many(articles, body="Leaving the World Health Organization took a year.")
 
-    # Articles: a page with its count. Registry: count, rows and their names.
-    with django_assert_num_queries(4):
+    # The content state; articles: a page with its count; registry: count, rows and names.
+    with django_assert_num_queries(5):
         response = search(client, q="World Health Organization")
 
     assert len(result_urls(response)) == min(articles, ARTICLES_PER_PAGE)

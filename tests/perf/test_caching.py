@@ -54,7 +54,7 @@ def warm(client, url):
     assert first.status_code == 200
     second, queries = get(client, url)
     assert second.status_code == 200
-    assert queries == 1, "the fingerprint query alone"
+    assert queries == 1, "the content state query alone"
     assert second.content == first.content
     return second.content.decode()
 
@@ -150,7 +150,7 @@ def _planted(monkeypatch):
 
     def planted(key, *args, **kwargs):
         if key.startswith("page:"):
-            return {"content": b"FROM THE PAGE CACHE", "content_type": "text/html"}
+            return {"content": b"FROM THE PAGE CACHE", "headers": {"Content-Type": "text/html"}}
         return real_get(key, *args, **kwargs)
 
     monkeypatch.setattr(caching.cache, "get", planted)
@@ -205,14 +205,14 @@ def test_a_cached_page_sets_no_cookie_and_carries_no_nonce(client, demo):
 def test_a_response_that_used_the_csp_nonce_is_not_stored(demo):
     request = RequestFactory().get("/en/articles/any/")
     ContentSecurityPolicyMiddleware(lambda request: None).process_request(request)
-    fingerprint = caching.Fingerprint.of("test")
+    validators = caching.Validators.of(request, caching.content_state())
     request.user = AnonymousUser()
-    assert caching.store_page(request, fingerprint, HttpResponse("plain"))
+    assert caching.store_page(request, validators, HttpResponse("plain"))
     cache.clear()
 
     str(request._csp_nonce)  # a template that printed the nonce
-    assert not caching.store_page(request, fingerprint, HttpResponse("with a nonce"))
-    assert caching.cached_page(request, fingerprint) is None
+    assert not caching.store_page(request, validators, HttpResponse("with a nonce"))
+    assert caching.cached_page(request, validators) is None
 
 
 def test_the_home_page_is_cached_until_an_article_is_published(client, demo, editor, moderator):
@@ -248,4 +248,5 @@ def test_a_response_holding_a_csrf_token_is_not_stored(demo):
     request.user = AnonymousUser()
     get_token(request)  # a template that rendered a form with {% csrf_token %}
 
-    assert not caching.store_page(request, caching.Fingerprint.of("test"), HttpResponse("form"))
+    validators = caching.Validators.of(request, caching.content_state())
+    assert not caching.store_page(request, validators, HttpResponse("form"))

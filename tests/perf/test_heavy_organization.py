@@ -63,7 +63,7 @@ def test_heavy_organization_page_is_small_and_reads_as_many_queries_as_a_light_o
     _, light_queries = get(client, light)
     heavy_response, heavy_queries = get(client, heavy)
 
-    assert heavy_queries == light_queries <= 8
+    assert heavy_queries == light_queries <= 9
     assert len(heavy_response.context["events"]) == EVENTS_PAGE_SIZE
     assert heavy_response.content.count(b'<tr id="event-') == EVENTS_PAGE_SIZE
     assert len(heavy_response.content) < 100_000
