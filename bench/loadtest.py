@@ -68,6 +68,8 @@ WARM_UP_REQUESTS = 4
 # twice that queue to complete any requests; never longer than this, though.
 MAX_RUN_SECONDS = 20
 PERCENTILES = (50, 90, 95, 99)
+# Pages whose time rendered afresh (`cold_ms`) is measured besides their time under load.
+RENDERED_PAGES = {"H", "A", "L", "O", "E", "Q"}
 # The exit status when results were written but some responses failed.
 RESULTS_WITH_ERRORS = 3
 
@@ -92,6 +94,7 @@ class Endpoint:
     socket_errors: int = 0
     histogram: dict[int, int] = field(default_factory=dict)
     warm_ms: float = 0.0
+    cold_ms: float | None = None
 
     def run_seconds(self, duration: int) -> int:
         """How long each wrk run lasts: longer for pages that take long to serve."""
@@ -410,7 +413,25 @@ def _probe(server: Server, endpoints: list[Endpoint], admin_cookie: str) -> list
             _request(server.port, path, endpoint.headers)
             timings.append((time.perf_counter() - started) * 1000)
         endpoint.warm_ms = statistics.median(timings)
+        if endpoint.key in RENDERED_PAGES:
+            endpoint.cold_ms = _cold_ms(server, endpoint)
     return failures
+
+
+def _cold_ms(server: Server, endpoint: Endpoint) -> float:
+    """The median time of requests the page cache cannot answer: each URL is new to it.
+
+    What a page costs to render when its content has just changed, or when
+    it is asked for with a query string of its own (a share link's tracking
+    parameters).
+    """
+    separator = "&" if "?" in endpoint.path else "?"
+    timings = []
+    for attempt in range(WARM_UP_REQUESTS):
+        started = time.perf_counter()
+        _request(server.port, f"{endpoint.path}{separator}bench-cold={attempt}", endpoint.headers)
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
 
 
 def _wrk(server: Server, endpoint: Endpoint, duration: int) -> dict:
@@ -498,6 +519,7 @@ def _summaries(endpoints: list[Endpoint]) -> dict[str, dict]:
             "notes": endpoint.notes,
             "queries": endpoint.queries,
             "sequential_ms": round(endpoint.warm_ms, 1) if not endpoint.missing else None,
+            "cold_ms": round(endpoint.cold_ms, 1) if endpoint.cold_ms is not None else None,
         }
         if not endpoint.missing:
             rps = endpoint.requests / endpoint.duration_s if endpoint.duration_s else 0

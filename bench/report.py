@@ -137,9 +137,9 @@ def render(results: dict) -> str:
         f"{load.get('csv_rows', {}).get('organizations', 0):,} organizations and "
         f"{load.get('csv_rows', {}).get('events', 0):,} events.",
         "",
-        "| | Endpoint | req/s | x T | p50 ms | p95 ms | p99 ms | alone ms | bytes "
+        "| | Endpoint | req/s | x T | p50 ms | p95 ms | p99 ms | alone ms | cold ms | bytes "
         "| statuses | queries |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|--:|",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|",
     ]
     endpoints = results["endpoints"]
     notes = []
@@ -151,13 +151,14 @@ def render(results: dict) -> str:
             f"{endpoint['label']} `{endpoint['path']}`" if endpoint["path"] else endpoint["label"]
         )
         if endpoint.get("missing"):
-            lines.append(f"| {key} | {label} | missing: {endpoint['missing']} |||||||||")
+            lines.append(f"| {key} | {label} | missing: {endpoint['missing']} ||||||||||")
             continue
         lines.append(
             f"| {key} | {label} | {_number(endpoint['requests_per_second'])} "
             f"| {_number(endpoint['ratio_to_t'], 2)} | {_number(endpoint['p50_ms'])} "
             f"| {_number(endpoint['p95_ms'])} | {_number(endpoint['p99_ms'])} "
-            f"| {_number(endpoint.get('sequential_ms'))} | {_number(endpoint['body_bytes'])} "
+            f"| {_number(endpoint.get('sequential_ms'))} | {_number(endpoint.get('cold_ms'))} "
+            f"| {_number(endpoint['body_bytes'])} "
             f"| {_statuses(endpoint['status_codes'])} "
             f"| {_number(endpoint['queries'])} |"
         )
