@@ -1,8 +1,12 @@
 import importlib
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db.models import FETCH_RAISE
+from django.db.models import query as query_module
+from django.test import Client
 
 from tests import factories
 
@@ -15,6 +19,46 @@ def _plain_static_and_fresh_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@contextmanager
+def lazy_loading_raises():
+    """Instances loaded meanwhile raise instead of querying when a relation they lack is read.
+
+    Django 6.1's fetch modes: every queryset starts with the default mode,
+    which this swaps for FETCH_RAISE.
+    """
+    default = query_module.DEFAULT_FETCH_MODE
+    query_module.DEFAULT_FETCH_MODE = FETCH_RAISE
+    try:
+        yield
+    finally:
+        query_module.DEFAULT_FETCH_MODE = default
+
+
+# The admin and the review desk are built on the admin's own querysets; the
+# reader's pages, the API and the feeds are ours, and load what they show up front.
+LAZY_LOADING_ALLOWED_UNDER = ("/admin/",)
+
+
+class ReaderPagesLoadUpFrontClient(Client):
+    """A test client under which a reader's page that loads a relation lazily fails.
+
+    A relation read lazily in a loop is an N+1 query; reading one lazily at
+    all means the view forgot to load it. Either raises FieldFetchBlocked,
+    so it cannot slip in unnoticed.
+    """
+
+    def request(self, **request):
+        if request.get("PATH_INFO", "").startswith(LAZY_LOADING_ALLOWED_UNDER):
+            return super().request(**request)
+        with lazy_loading_raises():
+            return super().request(**request)
+
+
+@pytest.fixture
+def client():
+    return ReaderPagesLoadUpFrontClient()
 
 
 ROLE_MIGRATIONS = ("organizations.migrations.0002_roles", "articles.migrations.0002_roles")
