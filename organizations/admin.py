@@ -14,22 +14,34 @@ from collections.abc import Iterator
 import reversion
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin import ActionLocation
+from django.contrib.admin import ActionLocation, helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db import transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
+from organizations.changelists import EstimatedCountPaginator, RecordListFilter, RegistryChangeList
 from organizations.models import (
     Domain,
     Instrument,
@@ -174,6 +186,9 @@ class RegistryAdmin(VersionAdmin):
     show_full_result_count = False
     list_per_page = 50
 
+    def get_changelist(self, request, **kwargs):
+        return RegistryChangeList
+
     def has_recover_permission(self, request: HttpRequest) -> bool:
         # Recovering undoes a deletion, so it needs the right to delete too.
         return (
@@ -198,14 +213,27 @@ class RegistryAdmin(VersionAdmin):
         extra_context = {"has_recover_permission": self.has_recover_permission(request)} | (
             extra_context or {}
         )
-        if request.method == "POST" and "delete_selected" in request.POST.getlist("action"):
-            # Reversion saves a revision when its outermost block ends and
-            # drops rows that no longer exist by then, so a bulk deletion runs
-            # outside the list's block for its snapshot (see delete_queryset)
-            # to be kept.
+        if request.method != "POST" or "delete_selected" in request.POST.getlist("action"):
+            # Reading the list changes nothing, so it needs neither the
+            # revision VersionAdmin opens around the list nor the transaction
+            # that holds it. Reversion saves a revision when its outermost
+            # block ends and drops rows that no longer exist by then, so a
+            # bulk deletion runs outside the list's block for its snapshot
+            # (see delete_queryset) to be kept.
             extra_context["has_change_permission"] = self.has_change_permission(request)
             return admin.ModelAdmin.changelist_view(self, request, extra_context)
         return super().changelist_view(request, extra_context)
+
+    def action_checkbox(self, obj):
+        # Django renders this checkbox through the form template engine, a
+        # template for each row; the same markup is built here directly, in
+        # a fraction of the time.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
     def _record_deletion(self, request: HttpRequest, objects) -> None:
         # A revision taken just before deletion makes any deleted record
@@ -330,31 +358,6 @@ class CountryFilter(admin.SimpleListFilter):
         return queryset
 
 
-class EstimatedCountPaginator(Paginator):
-    """Changelist pages; an unfiltered list on PostgreSQL is counted from the planner's estimate.
-
-    Counting every row of a large table to number the pages costs a full
-    scan on each visit; `ANALYZE` and autovacuum keep the estimate close, and
-    a filtered or searched list, or a small table, is counted exactly.
-    """
-
-    ESTIMATE_ABOVE = 10_000
-
-    @cached_property
-    def count(self) -> int:
-        rows = self.object_list
-        if connection.vendor == "postgresql" and not rows.query.where:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                    [rows.model._meta.db_table],
-                )
-                found = cursor.fetchone()
-            if found and found[0] > self.ESTIMATE_ABOVE:
-                return int(found[0])
-        return super().count
-
-
 class OrganizationNameInline(admin.TabularInline):
     model = OrganizationName
     fields = ("language", "name", "acronym", "is_preferred")
@@ -387,6 +390,18 @@ class MembershipEventInline(admin.TabularInline):
         return event.is_verified
 
 
+class OrganizationChangeList(RegistryChangeList):
+    """The organization list, reading its rows' parents in a query of their own.
+
+    Joined in, they would have PostgreSQL join every organization to its
+    parent before sorting them all by name for one page (no index serves
+    that order): three times the work of sorting alone.
+    """
+
+    def apply_select_related(self, queryset):
+        return queryset.prefetch_related("parent")
+
+
 @admin.register(Organization)
 class OrganizationAdmin(RegistryAdmin):
     list_display = (
@@ -399,8 +414,10 @@ class OrganizationAdmin(RegistryAdmin):
         "updated_at",
     )
     list_filter = ("kind", "un_related", "domains", USStatusFilter)
-    list_select_related = ("parent",)
     paginator = EstimatedCountPaginator
+    # Counting the organizations of each status would derive the status of
+    # every organization on each visit.
+    show_facets = admin.ShowFacets.NEVER
     search_fields = ("name", "acronym")
     search_help_text = _("Name or acronym, in any language.")
     prepopulated_fields = {"slug": ("name",)}
@@ -428,6 +445,9 @@ class OrganizationAdmin(RegistryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_status()
 
+    def get_changelist(self, request, **kwargs):
+        return OrganizationChangeList
+
     def get_search_results(self, request, queryset, search_term):
         # Every word must match the canonical name or acronym, or any name or
         # acronym in any language, so 世界卫生组织 finds WHO.
@@ -439,7 +459,10 @@ class OrganizationAdmin(RegistryAdmin):
 
     @admin.display(description=_("US status today"), ordering="status")
     def us_status(self, organization: Organization) -> str:
-        return Status(organization.status).label
+        # The label as text, not lazily translated: the admin compares a
+        # cell's value with five empty values, and a lazy label would be
+        # translated again for each comparison.
+        return str(Status(organization.status).label)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is MembershipEvent:
@@ -478,11 +501,13 @@ class MembershipEventAdmin(RegistryAdmin):
     list_filter = (
         "kind",
         CountryFilter,
-        "instrument",
+        ("instrument", RecordListFilter),
         VerifiedFilter,
         "organization__un_related",
     )
     list_select_related = ("organization", "instrument")
+    # Facet counts would count the whole table once for each instrument.
+    show_facets = admin.ShowFacets.NEVER
     # Newest first on an indexed column: the page is read from the index
     # rather than by joining and sorting every event by organization name.
     # No date hierarchy, as its year links scan the whole table on each visit;
@@ -605,7 +630,16 @@ class InstrumentAdmin(RegistryAdmin):
     date_hierarchy = "signed_on"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(event_count=Count("events"))
+        # Each listed instrument counts its own events from their index,
+        # rather than every event being grouped by instrument on each visit.
+        events = (
+            MembershipEvent.objects.filter(instrument=OuterRef("pk"))
+            .order_by()
+            .values("instrument")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return super().get_queryset(request).annotate(event_count=Coalesce(Subquery(events), 0))
 
     @admin.display(description=_("events"), ordering="event_count")
     def event_count(self, instrument: Instrument) -> int:

@@ -104,6 +104,8 @@ class Organization(models.Model):
             ),
         ]
         indexes = [
+            # The default order: the admin's list reads a page of it by index.
+            models.Index(fields=["name"]),
             models.Index(fields=["kind"]),
             models.Index(fields=["un_related"]),
             models.Index(fields=["acronym"]),
@@ -320,7 +322,10 @@ class MembershipEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization.name}: {self.get_kind_display()} ({self.date})"
+        # The label straight from the choices: get_kind_display() looks the
+        # value up through the field's flattened choices on every call.
+        kind = self.Kind(self.kind).label if self.kind in self.Kind.values else self.kind
+        return f"{self.organization.name}: {kind} ({self.date})"
 
     def get_absolute_url(self) -> str:
         return f"{self.organization.get_absolute_url()}#event-{self.pk}"
