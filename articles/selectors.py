@@ -120,12 +120,16 @@ def home_page(*, language: str, page_number: str | int | None = 1) -> HomePage:
 def article_versions(*, slug: str) -> list[Translation]:
     """Every language version of the article `slug`, original first, with `is_outdated`.
 
-    Each carries its article, live and latest revisions; one query.
+    Each carries its article, live and latest revisions and `live_since` (when
+    readers started seeing the live revision); one query.
     """
+    from articles.feeds import live_since
+
     return list(
         Translation.objects.filter(article__slug=slug)
         .with_outdated()
         .select_related("article", "live_revision", "latest_revision")
+        .annotate(live_since=live_since())
         .order_by("-is_original", "language")
     )
 

@@ -83,6 +83,8 @@ def canonical_url(context, path: str | None = None) -> str:
 
 
 def _live_since(translation: Translation):
+    if hasattr(translation, "live_since"):
+        return translation.live_since
     from articles.feeds import live_since
 
     return (
@@ -101,7 +103,7 @@ def article_structured_data(
     claims: Sequence,
     versions: Sequence[dict],
 ) -> dict:
-    """JSON-LD for a published article page (one query: when its text went live).
+    """JSON-LD for a published article page (one query when `translation` lacks `live_since`).
 
     `claims` are the page's claim entries (`selectors.ClaimEntry`), `versions`
     its published language links (`code`, `absolute_url`).

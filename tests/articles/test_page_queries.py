@@ -53,10 +53,10 @@ def count_queries(client, path: str) -> int:
 
 
 @pytest.mark.parametrize("claims", [1, 50])
-def test_article_page_reads_in_at_most_eleven_queries(client, claims, django_assert_max_num_queries):
+def test_article_page_reads_in_at_most_ten_queries(client, claims, django_assert_max_num_queries):
     english = article_with_claims(claims)
 
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         response = client.get(english.get_absolute_url())
 
     assert response.status_code == 200
