@@ -11,6 +11,12 @@ the later of today and the last change, so that a running period visibly runs
 past today. It spans at least ten years, so that a single recent event does
 not stretch one year across the whole width. A history with no change at all
 is drawn over the ten years up to a little past today.
+
+A long, dense history (hundreds of changes, some days apart) would give
+periods far narrower than a pixel: a run of such periods is drawn as one bar
+marked "Several changes", and the description names only the latest periods
+and points to the events table for the rest, so the page stays light and
+readable however many events an organization has.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from organizations.status import Period, Status
 
@@ -40,6 +46,12 @@ AXIS_Y = 52
 TICK_LENGTH = 6
 TICK_LABEL_Y = 74
 
+# A period drawn narrower than this (in user units, about a pixel at the
+# chart's usual size) cannot be seen or told apart from its neighbours.
+MINIMUM_BAR_WIDTH = 1.0
+# The description says this many periods, the latest, one sentence each.
+DESCRIBED_PERIODS = 24
+
 DAY = "day"
 MONTH = "month"
 YEAR = "year"
@@ -47,12 +59,26 @@ _FINENESS = {YEAR: 0, MONTH: 1, DAY: 2}
 
 
 @dataclass(frozen=True)
+class Crowded:
+    """The status shown for a run of periods too short to draw one by one."""
+
+    value: str = "changes"
+
+    @property
+    def label(self) -> str:
+        return gettext("Several changes")
+
+
+CROWDED = Crowded()
+
+
+@dataclass(frozen=True)
 class Bar:
-    """One period drawn as a rectangle from `x` over `width` user units."""
+    """One period, or a run of crowded ones, drawn as a rectangle from `x` over `width`."""
 
     x: float
     width: float
-    status: Status
+    status: Status | Crowded
     label: str
     start: datetime.date | None
     end: datetime.date | None
@@ -93,7 +119,7 @@ class Timeline:
     axis_y: int = AXIS_Y
     tick_end_y: int = AXIS_Y + TICK_LENGTH
     tick_label_y: int = TICK_LABEL_Y
-    statuses: tuple[Status, ...] = field(default=())
+    statuses: tuple[Status | Crowded, ...] = field(default=())
 
     @property
     def axis_end_x(self) -> int:
@@ -167,6 +193,7 @@ def build_timeline(
                 end=period.end,
             )
         )
+    bars = _merge_crowded(bars)
     ticks = tuple(Tick(x_of(datetime.date(year, 1, 1)), year) for year in tick_years(start, end))
     marker_x = x_of(marker) if marker is not None and start <= marker <= end else None
     statuses = tuple(dict.fromkeys(bar.status for bar in bars))
@@ -178,6 +205,38 @@ def build_timeline(
         marker_x=marker_x,
         statuses=statuses,
     )
+
+
+def _merge_crowded(bars: list[Bar]) -> list[Bar]:
+    """Bars with each run of two or more too narrow to see merged into one crowded bar."""
+    merged: list[Bar] = []
+    run: list[Bar] = []
+
+    def close_run() -> None:
+        if len(run) == 1:
+            merged.append(run[0])
+        elif run:
+            first, last = run[0], run[-1]
+            merged.append(
+                Bar(
+                    x=first.x,
+                    width=round(last.x + last.width - first.x, 2),
+                    status=CROWDED,
+                    label=CROWDED.label,
+                    start=first.start,
+                    end=last.end,
+                )
+            )
+        run.clear()
+
+    for bar in bars:
+        if bar.width < MINIMUM_BAR_WIDTH:
+            run.append(bar)
+            continue
+        close_run()
+        merged.append(bar)
+    close_run()
+    return merged
 
 
 def format_date(value: datetime.date, precision: str = DAY) -> str:
@@ -215,13 +274,30 @@ def precision_by_date(events: Iterable) -> dict[datetime.date, str]:
 def describe(
     periods: Sequence[Period], *, precisions: Mapping[datetime.date, str] | None = None
 ) -> str:
-    """The history in sentences, one per period, for readers who cannot see the bars."""
+    """The history in sentences, one per period, for readers who cannot see the bars.
+
+    Past DESCRIBED_PERIODS periods, the earlier ones are summed up in one
+    sentence that points to the events table.
+    """
     precisions = precisions or {}
 
     def say(day: datetime.date) -> str:
         return format_date(day, precisions.get(day, DAY))
 
     sentences = []
+    earlier = periods[: max(len(periods) - DESCRIBED_PERIODS, 0)]
+    if earlier:
+        sentences.append(
+            ngettext(
+                "%(count)s earlier period, up to %(end)s, is not described here; "
+                "the events table lists every change.",
+                "%(count)s earlier periods, up to %(end)s, are not described here; "
+                "the events table lists every change.",
+                len(earlier),
+            )
+            % {"count": len(earlier), "end": say(earlier[-1].end)}
+        )
+        periods = periods[len(earlier) :]
     for period in periods:
         values = {"status": period.status.label}
         if period.start is None and period.end is None:
@@ -244,7 +320,9 @@ def describe(
 
 
 __all__ = [
+    "CROWDED",
     "Bar",
+    "Crowded",
     "Tick",
     "Timeline",
     "axis_bounds",

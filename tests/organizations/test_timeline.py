@@ -8,6 +8,9 @@ from django.utils import translation
 
 from organizations.status import Period, Status, status_periods
 from organizations.timeline import (
+    CROWDED,
+    DESCRIBED_PERIODS,
+    MINIMUM_BAR_WIDTH,
     PADDING,
     WIDTH,
     axis_bounds,
@@ -192,3 +195,75 @@ def test_a_date_known_to_the_day_anywhere_is_shown_to_the_day():
 def test_dates_are_formatted_at_their_precision(precision, shown, machine):
     assert format_date(D(2025, 1, 20), precision) == shown
     assert iso_date(D(2025, 1, 20), precision) == machine
+
+
+DENSE_HISTORY_START = D(1990, 1, 1)
+
+
+def dense_history(changes: int, *, days_apart: int = 3) -> list[Period]:
+    """A status changing every few days: far more periods than the chart has pixels."""
+    start = DENSE_HISTORY_START
+    statuses = [Status.MEMBER, Status.WITHDRAWAL_PENDING, Status.WITHDRAWN, Status.REJOINED]
+    periods = [Period(None, start, Status.NEVER_MEMBER)]
+    day = start
+    for index in range(changes):
+        following = day + datetime.timedelta(days=days_apart)
+        periods.append(Period(day, following, statuses[index % len(statuses)]))
+        day = following
+    periods.append(Period(day, None, Status.MEMBER))
+    return periods
+
+
+def test_a_run_of_periods_too_short_to_see_is_drawn_as_one_crowded_bar():
+    periods = dense_history(2000)
+
+    timeline = build_timeline(periods, today=TODAY)
+
+    crowded = [bar for bar in timeline.bars if bar.status is CROWDED]
+    assert len(timeline.bars) < 20
+    assert len(crowded) == 1
+    assert crowded[0].start == periods[1].start
+    assert crowded[0].label == "Several changes"
+    assert CROWDED in timeline.statuses
+    # The bars still tile the axis without gaps.
+    for before, after in zip(timeline.bars, timeline.bars[1:], strict=False):
+        assert after.x == pytest.approx(before.x + before.width, abs=0.02)
+
+
+def test_a_single_narrow_period_between_wide_ones_keeps_its_own_bar():
+    periods = [
+        Period(None, D(2000, 1, 1), Status.NEVER_MEMBER),
+        Period(D(2000, 1, 1), D(2000, 1, 3), Status.MEMBER),
+        Period(D(2000, 1, 3), None, Status.WITHDRAWN),
+    ]
+
+    timeline = build_timeline(periods, today=TODAY)
+
+    assert [bar.status for bar in timeline.bars] == [
+        Status.NEVER_MEMBER,
+        Status.MEMBER,
+        Status.WITHDRAWN,
+    ]
+    assert timeline.bars[1].width < MINIMUM_BAR_WIDTH
+
+
+def test_a_long_history_is_described_by_its_latest_periods_and_a_pointer_to_the_events():
+    periods = dense_history(100)
+
+    with translation.override("en"):
+        text = describe(periods)
+
+    earlier = len(periods) - DESCRIBED_PERIODS
+    assert text.startswith(f"{earlier} earlier periods, up to ")
+    assert "the events table lists every change." in text
+    assert text.count(" from ") == DESCRIBED_PERIODS
+    assert text.endswith("onwards.")
+
+
+def test_crowded_bars_are_named_in_chinese():
+    with translation.override("zh-hans"):
+        timeline = build_timeline(dense_history(500), today=TODAY)
+        text = describe(dense_history(500))
+
+    assert any(bar.label == "多次变动" for bar in timeline.bars)
+    assert "事件表列出了每一次变动" in text

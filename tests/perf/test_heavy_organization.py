@@ -66,7 +66,7 @@ def test_heavy_organization_page_is_small_and_reads_as_many_queries_as_a_light_o
     assert heavy_queries == light_queries <= 9
     assert len(heavy_response.context["events"]) == EVENTS_PAGE_SIZE
     assert heavy_response.content.count(b'<tr id="event-') == EVENTS_PAGE_SIZE
-    assert len(heavy_response.content) < 100_000
+    assert len(heavy_response.content) < 60_000
 
 
 def test_heavy_organization_pages_through_events_newest_first_keeping_the_date(client):
