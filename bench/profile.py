@@ -91,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         target = options.output_dir / f"profile-{key}.txt"
         target.write_text(
             f"# {key} {endpoint.label}: {endpoint.path}\n"
-            f"# {options.requests} requests in process, median {median_ms:.1f} ms each unprofiled\n\n"
+            f"# {options.requests} requests in process; unprofiled, the median took "
+            f"{median_ms:.1f} ms\n\n"
             f"{report}"
         )
         print(f"  {key}: median {median_ms:.1f} ms in process; profile in {target}")
