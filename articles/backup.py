@@ -50,7 +50,7 @@ EXCLUDED = frozenset(
         "sessions",
         "axes",
         "articles.contentchange",
-        "articles.contentgeneration",
+        "articles.contentepoch",
     }
 )
 # Matched by natural key on restore, so a fresh database may already hold them.

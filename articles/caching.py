@@ -2,11 +2,11 @@
 
 Every statement that writes to a table the public pages are built from (any
 `articles_*` or `organizations_*` table) is preceded, on the same connection
-and inside the same transaction, by one row in `ContentChange`. The number of
-those rows (plus those folded into `ContentGeneration`) is the content
-generation: it changes exactly when a change commits, on every app server at
-once, whatever made the change — a view, the admin, `load_registry`,
-`QuerySet.update`, raw SQL through Django's connection. A page's ETag and its
+and inside the same transaction, by one row in `ContentChange`. The sum of
+those rows' weights is the content generation: it changes exactly when a
+change commits, on every app server at once, whatever made the change: a
+view, the admin, `load_registry`, `QuerySet.update`, raw SQL through Django's
+connection. A page's ETag and its
 page-cache key are a hash of the generation, the database's epoch, the
 release, today's date (membership status is computed for today), the
 language and the full URL, so a stale page is never served and nothing has
@@ -40,7 +40,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.signals import connection_created
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.utils import timezone
@@ -49,13 +48,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from articles.models import ContentChange, ContentGeneration
+from articles.models import ContentChange, ContentEpoch
 
 # Bump when pages change because code did in a way the release stamp below
 # cannot see.
 PAGE_CACHE_VERSION = "2"
 PAGE_CACHE_SECONDS = 24 * 60 * 60
-# Past this many change rows, a reader folds them into one ContentGeneration row.
+# Past this many change rows, a reader folds them into one row of their summed weight.
 FOLD_AFTER = 1000
 
 _BASE_DIR = Path(settings.BASE_DIR)
@@ -95,15 +94,15 @@ RELEASE, RELEASED_AT = _release_stamp()
 
 
 _CHANGES = ContentChange._meta.db_table
-_GENERATIONS = ContentGeneration._meta.db_table
+_EPOCHS = ContentEpoch._meta.db_table
 # A statement that writes: Django's own start with the verb; a CTE or raw SQL may not.
 _WRITE_VERB = re.compile(r"^\s*(?:INSERT|UPDATE|DELETE|TRUNCATE|REPLACE)\b", re.IGNORECASE)
 _ANY_WRITE_VERB = re.compile(r"\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 _CONTENT_TABLE = re.compile(
     rf"\b(?:organizations_\w+|articles_(?!{_CHANGES.removeprefix('articles_')}\b"
-    rf"|{_GENERATIONS.removeprefix('articles_')}\b)\w+)"
+    rf"|{_EPOCHS.removeprefix('articles_')}\b)\w+)"
 )
-_RECORD_SQL = f'INSERT INTO "{_CHANGES}" ("at") VALUES (CURRENT_TIMESTAMP)'
+_RECORD_SQL = f'INSERT INTO "{_CHANGES}" ("at", "weight") VALUES (CURRENT_TIMESTAMP, 1)'
 
 
 def writes_content(sql: str) -> bool:
@@ -166,51 +165,69 @@ class ContentState:
 
 
 def _as_datetime(value) -> datetime.datetime | None:
-    if value is None or isinstance(value, datetime.datetime):
-        return value
-    parsed = parse_datetime(str(value))
+    """A time read with a raw cursor: aware from PostgreSQL, naive UTC (or text) from SQLite."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime.datetime) else parse_datetime(str(value))
     if parsed is not None and timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=datetime.UTC)
     return parsed
 
 
-_STATE_SQL = (
-    f'SELECT (SELECT COUNT(*) FROM "{_CHANGES}"), (SELECT MAX("at") FROM "{_CHANGES}"), '
-    f'(SELECT COALESCE(SUM("changes"), 0) FROM "{_GENERATIONS}"), '
-    f'(SELECT MAX("last_changed_at") FROM "{_GENERATIONS}"), '
-    f'(SELECT MAX("epoch") FROM "{_GENERATIONS}")'
-)
+_STATE_SQL = f'SELECT COALESCE(SUM("weight"), 0), MAX("at"), COUNT(*) FROM "{_CHANGES}"'
+_EPOCH_SQL = f'SELECT MAX("epoch") FROM "{_EPOCHS}"'
+# The epoch of each database a process has read, by alias and name.
+_epochs: dict[tuple[str, str], str] = {}
+
+
+def _epoch() -> str:
+    """The database's epoch, read once per process (a new database means a restart)."""
+    key = (connection.alias, str(connection.settings_dict["NAME"]))
+    if key not in _epochs:
+        with connection.cursor() as cursor:
+            cursor.execute(_EPOCH_SQL)
+            (epoch,) = cursor.fetchone()
+        if not epoch:
+            return ""
+        _epochs[key] = epoch
+    return _epochs[key]
 
 
 def content_state() -> ContentState:
     """The current content state, in one query; folds the change rows when they pile up."""
     with connection.cursor() as cursor:
         cursor.execute(_STATE_SQL)
-        pending, pending_at, folded, folded_at, epoch = cursor.fetchone()
-    if pending > FOLD_AFTER and not connection.in_atomic_block:
+        generation, changed_at, rows = cursor.fetchone()
+    if rows > FOLD_AFTER and not connection.in_atomic_block:
         fold_changes()
-    stamps = [stamp for stamp in (_as_datetime(pending_at), _as_datetime(folded_at)) if stamp]
     return ContentState(
-        epoch=epoch or "", generation=folded + pending, changed_at=max(stamps, default=None)
+        epoch=_epoch(), generation=int(generation), changed_at=_as_datetime(changed_at)
     )
 
 
 def fold_changes(using: str = DEFAULT_DB_ALIAS) -> int:
-    """Move the change rows into one ContentGeneration row; the generation stays the same.
+    """Replace the change rows by one row of their summed weight; the generation stays the same.
 
     The delete and the insert commit together, so no reader sees the rows
     both counted and folded, or neither. Two folds at once cannot count a
-    row twice: the second one's delete finds the first one's rows gone.
+    row twice: what each adds back is what its own delete removed, and the
+    second one's delete finds the first one's rows gone. Returns the number
+    of rows folded.
     """
-    with transaction.atomic(using=using):
-        rows = ContentChange.objects.using(using).order_by()
-        top = rows.aggregate(top=Max("id"), at=Max("at"))
-        if top["top"] is None:
+    db = connections[using]
+    with transaction.atomic(using=using), db.cursor() as cursor:
+        cursor.execute(f'SELECT MAX("id") FROM "{_CHANGES}"')
+        (top,) = cursor.fetchone()
+        if top is None:
             return 0
-        folded, _ = rows.filter(pk__lte=top["top"]).delete()
+        cursor.execute(f'DELETE FROM "{_CHANGES}" WHERE "id" <= %s RETURNING "weight", "at"', [top])
+        folded = cursor.fetchall()
         if folded:
-            ContentGeneration.objects.using(using).create(changes=folded, last_changed_at=top["at"])
-    return folded
+            ContentChange.objects.using(using).create(
+                weight=sum(weight for weight, _ in folded),
+                at=max(_as_datetime(at) for _, at in folded),
+            )
+    return len(folded)
 
 
 # Validators and the page cache

@@ -963,39 +963,41 @@ class EvidenceChange(models.Model):
 
 
 class ContentChange(models.Model):
-    """One statement that wrote to a table the public pages are built from.
+    """Writes to the tables the public pages are built from; their weights add up to the
+    site's content generation.
 
-    Rows are written by `articles.caching` inside the writer's own
-    transaction, so they appear to other connections exactly when the change
-    they stand for does; their number, with `ContentGeneration.changes`, is
-    the site's content generation, which keys the page cache.
+    `articles.caching` adds a row of weight 1 before each such statement, on
+    the writer's own connection and in its transaction, so the row appears
+    to other connections exactly when the change it stands for does. When
+    rows pile up they are folded into one row carrying their summed weight,
+    so the sum, the generation, never goes back.
     """
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(_("at"))
+    weight = models.BigIntegerField(_("weight"), default=1)
 
     class Meta:
         verbose_name = _("content change")
         verbose_name_plural = _("content changes")
 
     def __str__(self) -> str:
-        return f"{self.pk} at {self.at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.weight} at {self.at:%Y-%m-%d %H:%M:%S}"
 
 
-class ContentGeneration(models.Model):
-    """Content changes folded out of `ContentChange`, so that counting stays cheap.
+class ContentEpoch(models.Model):
+    """Drawn once, when the database is created: two databases never share cached pages.
 
-    The database's `epoch` is drawn when it is created, so that two databases
-    sharing one cache (a restored copy, a staging site) never share pages.
+    A restored copy or a staging site sharing one cache with production
+    counts its own generations; the epoch in every page-cache key keeps
+    their pages apart.
     """
 
-    changes = models.BigIntegerField(_("changes"), default=0)
-    last_changed_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
-    epoch = models.CharField(_("epoch"), max_length=32, blank=True)
+    epoch = models.CharField(_("epoch"), max_length=32)
 
     class Meta:
-        verbose_name = _("content generation")
-        verbose_name_plural = _("content generations")
+        verbose_name = _("content epoch")
+        verbose_name_plural = _("content epochs")
 
     def __str__(self) -> str:
-        return f"{self.changes} changes up to {self.last_changed_at}"
+        return self.epoch

@@ -217,7 +217,9 @@ class Source(models.Model):
     objects = SourceQuerySet.as_manager()
 
     class Meta:
-        ordering = ["title"]
+        # Sources often share a title (one statement reported by several
+        # outlets): the id keeps their order the same in every database.
+        ordering = ["title", "pk"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
 
