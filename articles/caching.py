@@ -174,34 +174,21 @@ def _as_datetime(value) -> datetime.datetime | None:
     return parsed
 
 
-_STATE_SQL = f'SELECT COALESCE(SUM("weight"), 0), MAX("at"), COUNT(*) FROM "{_CHANGES}"'
-_EPOCH_SQL = f'SELECT MAX("epoch") FROM "{_EPOCHS}"'
-# The epoch of each database a process has read, by alias and name.
-_epochs: dict[tuple[str, str], str] = {}
-
-
-def _epoch() -> str:
-    """The database's epoch, read once per process (a new database means a restart)."""
-    key = (connection.alias, str(connection.settings_dict["NAME"]))
-    if key not in _epochs:
-        with connection.cursor() as cursor:
-            cursor.execute(_EPOCH_SQL)
-            (epoch,) = cursor.fetchone()
-        if not epoch:
-            return ""
-        _epochs[key] = epoch
-    return _epochs[key]
+_STATE_SQL = (
+    f'SELECT COALESCE(SUM("weight"), 0), MAX("at"), COUNT(*), '
+    f'(SELECT MAX("epoch") FROM "{_EPOCHS}") FROM "{_CHANGES}"'
+)
 
 
 def content_state() -> ContentState:
     """The current content state, in one query; folds the change rows when they pile up."""
     with connection.cursor() as cursor:
         cursor.execute(_STATE_SQL)
-        generation, changed_at, rows = cursor.fetchone()
+        generation, changed_at, rows, epoch = cursor.fetchone()
     if rows > FOLD_AFTER and not connection.in_atomic_block:
         fold_changes()
     return ContentState(
-        epoch=_epoch(), generation=int(generation), changed_at=_as_datetime(changed_at)
+        epoch=epoch or "", generation=int(generation), changed_at=_as_datetime(changed_at)
     )
 
 
