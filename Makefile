@@ -18,7 +18,7 @@ help:
 	@echo "make test-browser     only the browser tests (Playwright, Chromium, axe-core)"
 	@echo "make lint             ruff check and format check"
 	@echo "make migrations-check fail when a model change lacks its migration"
-	@echo "make bench            the scale data set and the load benchmark (SCALE=small for a quick run)"
+	@echo "make bench            the scale data set and the load benchmark (SCALE=small|full|tenfold)"
 	@echo "make demo-check       seed a fresh demo database and run check_claims on it"
 
 # The stamp is newer than the lock file once the virtualenv matches it, so a

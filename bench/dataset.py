@@ -96,6 +96,16 @@ SCALES = {
         articles=1_000,
         authors=100,
     ),
+    # Ten times full: what the figures become when the newsroom's data grows.
+    "tenfold": Scale(
+        organizations=100_000,
+        events=1_000_000,
+        heavy_events=50_000,
+        instruments=3_000,
+        sources=20_000,
+        articles=10_000,
+        authors=1_000,
+    ),
     "small": Scale(
         organizations=500,
         events=5_000,

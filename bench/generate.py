@@ -1,6 +1,6 @@
 """Write the benchmark data set into the database DATABASE_URL names.
 
-    .venv/bin/python -m bench.generate --scale small|full [--seed N]
+    .venv/bin/python -m bench.generate --scale small|full|tenfold [--seed N]
 
 The database must be migrated and hold no earlier bench data (`bench/run`
 creates a fresh one). Prints the rows written per table as it goes.
@@ -16,7 +16,7 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments, set Django up and generate the data set."""
     parser = argparse.ArgumentParser(prog="python -m bench.generate", description=__doc__)
-    parser.add_argument("--scale", choices=["small", "full"], default="small")
+    parser.add_argument("--scale", choices=["small", "full", "tenfold"], default="small")
     parser.add_argument("--seed", type=int, default=None)
     options = parser.parse_args(argv)
 

@@ -60,8 +60,8 @@ WRK_THREADS = 2
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 
-DEFAULT_ROUNDS = {"small": 3, "full": 5}
-DEFAULT_DURATION = {"small": 1, "full": 3}
+DEFAULT_ROUNDS = {"small": 3, "full": 5, "tenfold": 5}
+DEFAULT_DURATION = {"small": 1, "full": 3, "tenfold": 3}
 WARM_UP_REQUESTS = 4
 # Under CONNECTIONS concurrent clients a request waits for about
 # CONNECTIONS / WORKERS others, so a run of a slow page must last at least
@@ -603,7 +603,7 @@ def _time_load_registry(load_database_url: str, log) -> dict:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark against the database in DATABASE_URL and write the results."""
     parser = argparse.ArgumentParser(prog="python -m bench.loadtest", description=__doc__)
-    parser.add_argument("--scale", choices=["small", "full"], required=True)
+    parser.add_argument("--scale", choices=sorted(DEFAULT_ROUNDS), required=True)
     parser.add_argument("--db", choices=["postgres", "sqlite"], required=True)
     parser.add_argument("--load-database-url", required=True)
     parser.add_argument("--rounds", type=int)

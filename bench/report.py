@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 DOC = ROOT / "docs" / "benchmarks.md"
-START = "<!-- bench:results:start -->"
-END = "<!-- bench:results:end -->"
+# The document holds one section per results file, between markers named by --section.
+MARKERS = "<!-- bench:{section}:start -->", "<!-- bench:{section}:end -->"
 
 ENDPOINT_ORDER = ("T", "S", "H", "A", "AC", "N", "L", "O", "E", "Q", "ADM-O", "ADM-E")
 
@@ -179,16 +179,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.report", description=__doc__)
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--doc", type=Path, default=DOC)
+    parser.add_argument("--section", default="results", help="Which markers to write between.")
     options = parser.parse_args(argv)
+    start, end = (marker.format(section=options.section) for marker in MARKERS)
     section = render(json.loads(options.results.read_text(encoding="utf-8")))
     print(section)
     document = options.doc.read_text(encoding="utf-8")
-    if START not in document or END not in document:
-        print(f"{options.doc} lacks the {START} and {END} markers.", file=sys.stderr)
+    if start not in document or end not in document:
+        print(f"{options.doc} lacks the {start} and {end} markers.", file=sys.stderr)
         return 1
-    before, rest = document.split(START, 1)
-    _old, after = rest.split(END, 1)
-    options.doc.write_text(f"{before}{START}\n{section}\n{END}{after}", encoding="utf-8")
+    before, rest = document.split(start, 1)
+    _old, after = rest.split(end, 1)
+    options.doc.write_text(f"{before}{start}\n{section}\n{end}{after}", encoding="utf-8")
     return 0
 
 
