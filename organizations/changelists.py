@@ -97,7 +97,9 @@ def links_with_each(changelist: ChangeList, key: str, remove: list[str]) -> Call
     name = quote_plus(key)
 
     def link(value) -> str:
-        return "?" + "&".join([*before, f"{name}={quote_plus(str(value))}", *after])
+        # Record ids are numbers, which url-encode to themselves.
+        encoded = str(value) if isinstance(value, int) else quote_plus(str(value))
+        return "?" + "&".join([*before, f"{name}={encoded}", *after])
 
     return link
 

@@ -326,7 +326,10 @@ class MembershipEvent(models.Model):
     def __str__(self) -> str:
         # The label straight from the choices: get_kind_display() looks the
         # value up through the field's flattened choices on every call.
-        kind = self.Kind(self.kind).label if self.kind in self.Kind.values else self.kind
+        try:
+            kind = self.Kind(self.kind).label
+        except ValueError:  # not (yet) one of the kinds
+            kind = self.kind
         return f"{self.organization.name}: {kind} ({self.date})"
 
     def get_absolute_url(self) -> str:
