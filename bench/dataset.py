@@ -130,6 +130,9 @@ PREFIXES = {
     "Cooperative": "合作",
     "Regional": "区域",
 }
+# Random draws of a name before a repeat is numbered instead: 34,560
+# combinations of words are far more than the full set's 10,000 names.
+NAME_ATTEMPTS = 64
 # "International" is a quarter of all names so that the registry search has
 # pages of results to show at every scale.
 PREFIX_WEIGHTS = (25, 12, 12, 10, 10, 11, 10, 10)
@@ -412,17 +415,26 @@ def organization_drafts(
     seen: set[str] = set()
     kinds = list(Organization.Kind)
     drafts = []
+    copies: dict[str, int] = {}
     for index in range(scale.organizations):
-        while True:
+        for _attempt in range(NAME_ATTEMPTS):
             prefix = _weighted(rng, prefixes, PREFIX_WEIGHTS)
             subject = rng.choice(subjects)
             body = rng.choice(bodies)
             region = _weighted(rng, regions, REGION_WEIGHTS)
             name = f"{prefix} {subject} {body}{region}"
             if name not in seen:
+                number = None
                 break
+        else:
+            # More organizations than combinations of words (the tenfold set):
+            # the repeats of a name are numbered.
+            copies[name] = number = copies.get(name, 1) + 1
+            name = f"{name} ({number})"
         seen.add(name)
         zh_name = f"{REGIONS[region]}{PREFIXES[prefix]}{SUBJECTS[subject]}{BODIES[body]}"
+        if number is not None:
+            zh_name = f"{zh_name}（{number}）"
         kind = rng.choice(kinds)
         un_related = rng.random() < (0.9 if kind in UN_KINDS else 0.15)
         slug = HEAVY_SLUG if index == 0 else f"bench-{slugify(name)}"
