@@ -114,12 +114,17 @@ class LoadReport:
         return sum(report.unchanged for report in self.tables.values())
 
 
-def load_registry(*, path: Path = BUNDLED_REGISTRY, progress: Progress | None = None) -> LoadReport:
+def load_registry(
+    *,
+    path: Path = BUNDLED_REGISTRY,
+    progress: Progress | None = None,
+    max_file_bytes: int | None = None,
+) -> LoadReport:
     """Check the data set at `path` completely, then create and update records from it.
 
     Raises RegistryError listing every problem found, and then nothing is written.
     """
-    dataset = read_registry(path, progress=progress)
+    dataset = read_registry(path, progress=progress, max_file_bytes=max_file_bytes)
     problems = dataset.problems + check_rows(dataset)
     try:
         with transaction.atomic():

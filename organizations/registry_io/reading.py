@@ -110,15 +110,20 @@ class _BadValue(ValueError):
     pass
 
 
-def read_registry(path: Path, *, progress: Progress | None = None) -> Dataset:
+def read_registry(
+    path: Path, *, progress: Progress | None = None, max_file_bytes: int | None = None
+) -> Dataset:
     """Read a folder of CSV files or a `.json` file; problems are collected, not raised.
 
-    Raises RegistryError only when `path` cannot be a data set at all.
+    A file larger than `max_file_bytes` (default MAX_FILE_BYTES) is refused
+    unread. Raises RegistryError only when `path` cannot be a data set at all.
     """
+    if max_file_bytes is None:
+        max_file_bytes = MAX_FILE_BYTES
     if path.is_dir():
-        return _read_csv_folder(path, progress)
+        return _read_csv_folder(path, progress, max_file_bytes)
     if path.is_file() and path.suffix.lower() == ".json":
-        return _read_json_file(path, progress)
+        return _read_json_file(path, progress, max_file_bytes)
     if not path.exists():
         raise RegistryError([Problem(str(path), _("no such file or folder"))])
     raise RegistryError([Problem(str(path), _("expected a folder of CSV files or a .json file"))])
@@ -132,19 +137,21 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def _read_text(path: Path, display: str, problems: list[Problem]) -> str | None:
+def _read_text(
+    path: Path, display: str, problems: list[Problem], max_file_bytes: int
+) -> str | None:
     try:
         size = path.stat().st_size
-        data = path.read_bytes() if size <= MAX_FILE_BYTES else b""
+        data = path.read_bytes() if size <= max_file_bytes else b""
     except OSError as error:
         problems.append(Problem(display, error.strerror or str(error), order=(display, 0, 0)))
         return None
-    if size > MAX_FILE_BYTES:
+    if size > max_file_bytes:
         problems.append(
             Problem(
                 display,
                 _("the file is %(size)s; files over %(limit)s are refused")
-                % {"size": _megabytes(size), "limit": _megabytes(MAX_FILE_BYTES)},
+                % {"size": _megabytes(size), "limit": _megabytes(max_file_bytes)},
                 order=(display, 0, 0),
             )
         )
@@ -167,7 +174,11 @@ def _read_text(path: Path, display: str, problems: list[Problem]) -> str | None:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+    """`size` for people: bytes below a megabyte, then megabytes, to a tenth while few."""
+    if size < 1024 * 1024:
+        return f"{size} bytes"
+    megabytes = size / (1024 * 1024)
+    return f"{megabytes:.1f} MB" if megabytes < 10 else f"{megabytes:.0f} MB"
 
 
 def _report_progress(progress: Progress | None, display: str, count: int) -> None:
@@ -178,7 +189,7 @@ def _report_progress(progress: Progress | None, display: str, count: int) -> Non
 # CSV ------------------------------------------------------------------------
 
 
-def _read_csv_folder(folder: Path, progress: Progress | None) -> Dataset:
+def _read_csv_folder(folder: Path, progress: Progress | None, max_file_bytes: int) -> Dataset:
     dataset = Dataset()
     expected = ", ".join(table.filename for table in TABLES)
     for entry in sorted(folder.iterdir()):
@@ -198,7 +209,7 @@ def _read_csv_folder(folder: Path, progress: Progress | None) -> Dataset:
             continue
         found = True
         display = display_path(path)
-        text = _read_text(path, display, dataset.problems)
+        text = _read_text(path, display, dataset.problems, max_file_bytes)
         complete = False
         if text is not None:
             dataset.rows[table.name], complete = _read_csv_rows(
@@ -357,11 +368,11 @@ def _csv_value(column: Column, cell: str) -> Any:
 # JSON -----------------------------------------------------------------------
 
 
-def _read_json_file(path: Path, progress: Progress | None) -> Dataset:
+def _read_json_file(path: Path, progress: Progress | None, max_file_bytes: int) -> Dataset:
     dataset = Dataset()
     display = display_path(path)
     problems = dataset.problems
-    text = _read_text(path, display, problems)
+    text = _read_text(path, display, problems, max_file_bytes)
     if text is None:
         return dataset
     try:

@@ -50,6 +50,14 @@ def load_failing(path: Path) -> tuple[str, str]:
     return stderr.getvalue(), str(raised.value)
 
 
+def load_failing_with(path: Path, *arguments: str) -> tuple[str, str]:
+    """Load `path` with extra command-line `arguments`; it must fail."""
+    stderr = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("load_registry", str(path), *arguments, stdout=io.StringIO(), stderr=stderr)
+    return stderr.getvalue(), str(raised.value)
+
+
 def row_counts() -> dict[str, int]:
     return {
         "domains": Domain.objects.count(),
@@ -837,6 +845,25 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path, monkeypatch):
 
 def test_the_size_limit_is_200_megabytes():
     assert reading.MAX_FILE_BYTES == 200 * 1024 * 1024
+
+
+def test_the_size_limit_can_be_set_per_load(tmp_path):
+    folder = copy_small(tmp_path)
+    with (folder / "sources.csv").open("a", encoding="utf-8") as stream:
+        stream.write("\n" * (1024 * 1024))  # blank lines: over a megabyte, still valid
+
+    problems, _summary = load_failing_with(folder, "--max-file-size", "1")
+    assert "sources.csv: the file is 1.0 MB; files over 1.0 MB are refused" in problems
+    assert row_counts() == EMPTY
+
+    call_command("load_registry", str(folder), "--max-file-size", "2", stdout=io.StringIO())
+    assert Organization.objects.exists()
+
+
+def test_a_size_limit_below_one_megabyte_is_refused_before_reading(tmp_path):
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("load_registry", str(copy_small(tmp_path)), "--max-file-size", "0")
+    assert row_counts() == EMPTY
 
 
 def test_an_unknown_csv_file_in_the_folder_is_reported(tmp_path):

@@ -6,7 +6,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from organizations.registry_io import BUNDLED_REGISTRY, RegistryError, load_registry
+from organizations.registry_io import (
+    BUNDLED_REGISTRY,
+    MAX_FILE_BYTES,
+    RegistryError,
+    load_registry,
+)
 from organizations.registry_io.reading import display_path
 
 
@@ -20,7 +25,8 @@ class Command(BaseCommand):
         "does not mention are left alone, never deleted. Everything is checked before anything "
         "is written: each problem is reported as file:line:column (file:$.table[index].field "
         "for JSON), and when there is any the command fails and writes nothing. Files over "
-        "200 MB are refused. Running it twice changes nothing the second time."
+        "--max-file-size megabytes (200 by default) are refused unread. Running it twice "
+        "changes nothing the second time."
     )
 
     def add_arguments(self, parser):
@@ -30,13 +36,28 @@ class Command(BaseCommand):
             type=Path,
             help="A folder of CSV files or a .json file (default: the bundled registry).",
         )
+        parser.add_argument(
+            "--max-file-size",
+            type=int,
+            metavar="MB",
+            help=f"Refuse, unread, any file larger than this many megabytes (default: "
+            f"{MAX_FILE_BYTES // (1024 * 1024)}). Each file is held in memory while it is checked.",
+        )
 
-    def handle(self, *args, path: Path | None, verbosity: int, **options):
+    def handle(
+        self, *args, path: Path | None, max_file_size: int | None, verbosity: int, **options
+    ):
+        if max_file_size is not None and max_file_size < 1:
+            raise CommandError(_("--max-file-size must be at least 1 (megabyte)."))
         path = path or BUNDLED_REGISTRY
         started = time.monotonic()
         progress = (lambda message: self.stdout.write(message)) if verbosity >= 1 else None
         try:
-            report = load_registry(path=path, progress=progress)
+            report = load_registry(
+                path=path,
+                progress=progress,
+                max_file_bytes=max_file_size * 1024 * 1024 if max_file_size else None,
+            )
         except RegistryError as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))
