@@ -579,17 +579,23 @@ def _time_load_registry(load_database_url: str, log) -> dict:
             for path in sorted(export.glob("*.csv"))
         }
         log(f"exported registry: {rows}")
+        # The tenfold events file is larger than the command's default limit.
+        largest = max(path.stat().st_size for path in export.glob("*.csv"))
+        limit_mb = max(200, math.ceil(largest / (1024 * 1024)) + 1)
         started = time.monotonic()
         completed = subprocess.run(
-            [*manage, "load_registry", str(export)],
+            [*manage, "load_registry", str(export), "--max-file-size", str(limit_mb)],
             cwd=ROOT,
-            check=True,
             capture_output=True,
             text=True,
-            timeout=900,
+            timeout=1800,
             env={**os.environ, "DATABASE_URL": load_database_url},
         )
         seconds = time.monotonic() - started
+        if completed.returncode != 0:
+            problems = completed.stderr.strip().splitlines()[-5:]
+            log(f"load_registry failed: {' / '.join(problems)}")
+            return {"csv_rows": rows, "seconds": None, "error": "\n".join(problems)}
     reported = re.search(r"in ([0-9.]+) s\.", completed.stdout)
     return {
         "method": "export_registry --format csv, then manage.py load_registry into an empty "
@@ -678,6 +684,8 @@ def main(argv: list[str] | None = None) -> int:
     results["load_registry"] = _time_load_registry(options.load_database_url, log)
     results["elapsed_seconds"] = round(time.monotonic() - started, 1)
     failures = _errors(endpoints) + failures
+    if results["load_registry"].get("error"):
+        failures.append(f"load_registry failed: {results['load_registry']['error']}")
     results["errors"] = failures
 
     options.output.parent.mkdir(parents=True, exist_ok=True)
