@@ -239,6 +239,16 @@ def may_use_page_cache(request: HttpRequest, parameters: Iterable[str] = ("page"
     )
 
 
+# The request headers that can make a response conditional; without any, there is
+# nothing to compare.
+_CONDITIONS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
+
+
 @dataclass(frozen=True)
 class Validators:
     """The ETag and Last-Modified of one page for one request in one content state."""
@@ -307,6 +317,8 @@ class Validators:
 
     def not_modified(self, request: HttpRequest) -> HttpResponse | None:
         """A 304 when the client's copy (If-None-Match, else If-Modified-Since) is current."""
+        if not any(header in request.META for header in _CONDITIONS):
+            return None
         validators = self.apply(HttpResponse())
         answer = get_conditional_response(
             request,
