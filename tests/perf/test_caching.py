@@ -27,13 +27,6 @@ OLD_SENTENCE = "气候融资同样受到波及。"
 NEW_SENTENCE = "气候融资也未能幸免。"
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def demo(editor, moderator):
     """The demo article, published in Chinese and English."""

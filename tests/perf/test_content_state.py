@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import close_old_connections, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -16,13 +15,6 @@ from organizations.models import Organization
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def generation() -> int:
