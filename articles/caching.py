@@ -1,7 +1,7 @@
 """Validators and a whole-page cache for the public pages, keyed by the site's content generation.
 
 Every statement that writes to a table the public pages are built from (any
-`articles_*` or `organizations_*` table) is preceded, on the same connection
+`articles_*` or `organizations_*` table) is followed, on the same connection
 and inside the same transaction, by one row in `ContentChange`. The sum of
 those rows' weights is the content generation: it changes exactly when a
 change commits, on every app server at once, whatever made the change: a
@@ -127,17 +127,22 @@ def _table_ready(db) -> bool:
 
 
 def record_content_writes(execute, sql, params, many, context):
-    """An execute wrapper: note a content write on its own connection, then run it.
+    """An execute wrapper: run a statement and, when it wrote content, note it on its connection.
 
-    The row goes in before the statement, through a separate cursor, so the
-    statement's own results (its row count, RETURNING rows) are untouched;
-    were the statement to fail, the row would be rolled back with it.
+    The row goes in after the statement succeeds, through a separate cursor,
+    so the statement's own results (its row count, RETURNING rows) are
+    untouched. In a transaction the row commits with the change, or is
+    rolled back with it. In autocommit the change commits a moment before
+    the row: a reader in between sees the old generation with the new data
+    and keeps it under the old key, which nobody asks for once the row is
+    in, so no reader is ever given old data under the new generation.
     """
+    result = execute(sql, params, many, context)
     db = context["connection"]
     if writes_content(sql) and _table_ready(db):
         with db.wrap_database_errors, closing(db.connection.cursor()) as cursor:
             cursor.execute(_RECORD_SQL)
-    return execute(sql, params, many, context)
+    return result
 
 
 def _watch(sender, connection, **kwargs) -> None:

@@ -966,9 +966,10 @@ class ContentChange(models.Model):
     """Writes to the tables the public pages are built from; their weights add up to the
     site's content generation.
 
-    `articles.caching` adds a row of weight 1 before each such statement, on
+    `articles.caching` adds a row of weight 1 after each such statement, on
     the writer's own connection and in its transaction, so the row appears
-    to other connections exactly when the change it stands for does. When
+    to other connections when the change it stands for does (in autocommit,
+    just after it). When
     rows pile up they are folded into one row carrying their summed weight,
     so the sum, the generation, never goes back.
     """

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import close_old_connections, connection, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from articles import caching
@@ -167,6 +167,35 @@ def test_a_page_cached_for_one_host_is_not_served_to_another(client, settings):
 
     assert len(queries.captured_queries) > 1, "rendered afresh, not from the first host's copy"
     assert mirror.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writes_in_autocommit_keep_their_results_and_move_the_generation():
+    """Outside a transaction the row follows the statement without disturbing its results."""
+    before = generation()
+
+    organization = factories.OrganizationFactory()
+    created = Organization.objects.bulk_create(
+        [factories.OrganizationFactory.build(), factories.OrganizationFactory.build()]
+    )
+    updated = Organization.objects.filter(pk=organization.pk).update(description="Changed.")
+
+    assert organization.pk is not None
+    assert all(row.pk is not None for row in created)
+    assert updated == 1
+    assert Organization.objects.filter(pk__in=[row.pk for row in created]).count() == 2
+    assert generation() >= before + 3  # one row per statement: insert, bulk insert, update
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_write_in_autocommit_leaves_the_generation_alone():
+    organization = factories.OrganizationFactory()
+    before = generation()
+
+    with pytest.raises(IntegrityError):
+        Organization.objects.create(slug=organization.slug, name="A second with the same slug")
+
+    assert generation() == before
 
 
 @pytest.mark.django_db(transaction=True)
