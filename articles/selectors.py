@@ -95,9 +95,14 @@ def home_page(*, language: str, page_number: str | int | None = 1) -> HomePage:
     page.object_list = rows
     others: list[Translation] = []
     if page.number == 1:
-        published_here = Translation.objects.published().filter(
-            article=OuterRef("article"), language=language
-        )
+        # The articles with no version in `language`, found once (a hashed
+        # anti-join) rather than asked of every published translation in turn,
+        # which costs a lookup per row when, as usually, there are none.
+        not_here = Article.objects.exclude(
+            Exists(
+                Translation.objects.published().filter(article=OuterRef("pk"), language=language)
+            )
+        ).values("pk")
         one_per_article = (
             Translation.objects.published()
             .filter(article=OuterRef("article"))
@@ -106,7 +111,7 @@ def home_page(*, language: str, page_number: str | int | None = 1) -> HomePage:
         )
         others = list(
             _published_for_lists()
-            .exclude(Exists(published_here))
+            .filter(article__in=not_here)
             .filter(pk=Subquery(one_per_article))
             .order_by("-first_published_at", "-pk")[:OTHER_LANGUAGES_LIMIT]
         )
