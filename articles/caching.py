@@ -339,7 +339,12 @@ class Validators:
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "Link")
 
 
-def cached_page(request: HttpRequest, validators: Validators) -> HttpResponse | None:
+def _is_private(response: HttpResponse) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return "no-store" in cache_control or "private" in cache_control
+
+
+def cached_page(validators: Validators) -> HttpResponse | None:
     """The page stored under these validators, or None."""
     hit = cache.get(validators.cache_key)
     if hit is None:
@@ -356,7 +361,6 @@ def storable(request: HttpRequest, response: HttpResponse) -> bool:
     nonce (a cached copy would carry a nonce its header no longer allows) or
     a CSRF token (another reader's form would fail).
     """
-    cache_control = response.get("Cache-Control", "")
     user = getattr(request, "user", None)
     return not (
         request.method != "GET"
@@ -365,8 +369,7 @@ def storable(request: HttpRequest, response: HttpResponse) -> bool:
         or response.cookies
         or get_nonce(request)
         or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        or "no-store" in cache_control
-        or "private" in cache_control
+        or _is_private(response)
         or (user is not None and user.is_authenticated)
     )
 
@@ -382,11 +385,6 @@ def store_page(request: HttpRequest, validators: Validators, response: HttpRespo
         PAGE_CACHE_SECONDS,
     )
     return True
-
-
-def _is_private(response: HttpResponse) -> bool:
-    cache_control = response.get("Cache-Control", "")
-    return "no-store" in cache_control or "private" in cache_control
 
 
 def cache_page(
@@ -414,7 +412,7 @@ def cache_page(
             if (answer := validators.not_modified(request)) is not None:
                 return answer
             use_cache = may_use_page_cache(request, known)
-            if use_cache and (hit := cached_page(request, validators)) is not None:
+            if use_cache and (hit := cached_page(validators)) is not None:
                 return hit
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or _is_private(response):

@@ -205,7 +205,7 @@ def test_a_response_that_used_the_csp_nonce_is_not_stored(demo):
 
     str(request._csp_nonce)  # a template that printed the nonce
     assert not caching.store_page(request, validators, HttpResponse("with a nonce"))
-    assert caching.cached_page(request, validators) is None
+    assert caching.cached_page(validators) is None
 
 
 def test_the_home_page_is_cached_until_an_article_is_published(client, demo, editor, moderator):
