@@ -20,7 +20,6 @@ from api.errors import NotFound
 from api.http import Freshness
 from api.links import Links
 from api.pagination import paginate
-from articles.anchors import Quote
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -30,7 +29,8 @@ from articles.models import (
     Revision,
     Translation,
 )
-from articles.rendering import ClaimMark, render_body
+from articles.text.anchors import Quote
+from articles.text.rendering import ClaimMark, render_body
 
 articles = Router(tags=["articles"])
 corrections = Router(tags=["corrections"])

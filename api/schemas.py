@@ -9,8 +9,8 @@ from django.db import models
 from ninja import Field, Schema
 from pydantic import BeforeValidator, StringConstraints
 
-from articles.anchors import AnchorState
 from articles.models import Claim, Evidence
+from articles.text.anchors import AnchorState
 from organizations.models import Instrument, MembershipEvent, Organization
 from organizations.status import Status
 

@@ -30,9 +30,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from articles import figures, selectors, workflow
-from articles.anchors import AnchorState, Quote, resolve_all
-from articles.diff import diff_html
+from articles import selectors, workflow
+from articles.evidence import figures
 from articles.forms import CompareRevisionsForm, RevisionForm, TransitionForm, TranslationAddForm
 from articles.models import (
     Article,
@@ -46,8 +45,10 @@ from articles.models import (
     Revision,
     Translation,
 )
-from articles.rendering import ClaimMark, render_body
 from articles.suggestions import MentionNotFound, claim_from_mention_create, suggested_links
+from articles.text.anchors import AnchorState, Quote, resolve_all
+from articles.text.diff import diff_html
+from articles.text.rendering import ClaimMark, render_body
 from articles.workflow import StaleRevision, SubmissionBlocked, TransitionNotAllowed
 
 Status = Translation.Status

@@ -859,7 +859,7 @@ class FigureCheck(models.Model):
     def registry_value(self) -> int | None:
         """What the registry says today (one query); `figures.attach_registry_values`
         sets it for many checks at once."""
-        from articles.figures import compute
+        from articles.evidence.figures import compute
 
         return compute(self)
 
@@ -957,48 +957,6 @@ class EvidenceChange(models.Model):
     @property
     def field_changes(self) -> list[tuple[str, str, str]]:
         """(field, before, after) for display, field names and values in the reader's words."""
-        from articles.evidence_watch import describe_changes
+        from articles.evidence.watch import describe_changes
 
         return describe_changes(self)
-
-
-class ContentChange(models.Model):
-    """Writes to the tables the public pages are built from; their weights add up to the
-    site's content generation.
-
-    `articles.caching` adds a row of weight 1 after each such statement, on
-    the writer's own connection and in its transaction, so the row appears
-    to other connections when the change it stands for does (in autocommit,
-    just after it). When
-    rows pile up they are folded into one row carrying their summed weight,
-    so the sum, the generation, never goes back.
-    """
-
-    id = models.BigAutoField(primary_key=True)
-    at = models.DateTimeField(_("at"))
-    weight = models.BigIntegerField(_("weight"), default=1)
-
-    class Meta:
-        verbose_name = _("content change")
-        verbose_name_plural = _("content changes")
-
-    def __str__(self) -> str:
-        return f"{self.weight} at {self.at:%Y-%m-%d %H:%M:%S}"
-
-
-class ContentEpoch(models.Model):
-    """Drawn once, when the database is created: two databases never share cached pages.
-
-    A restored copy or a staging site sharing one cache with production
-    counts its own generations; the epoch in every page-cache key keeps
-    their pages apart.
-    """
-
-    epoch = models.CharField(_("epoch"), max_length=32)
-
-    class Meta:
-        verbose_name = _("content epoch")
-        verbose_name_plural = _("content epochs")
-
-    def __str__(self) -> str:
-        return self.epoch

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
+    DateTimeField,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -23,9 +25,9 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles.anchors import AnchorState, Quote, resolve_all
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -33,8 +35,10 @@ from articles.models import (
     Claim,
     ClaimAnchor,
     Evidence,
+    ReviewLog,
     Translation,
 )
+from articles.text.anchors import AnchorState, Quote, resolve_all
 from organizations.models import MembershipEvent, Organization, Source
 
 HOME_PAGE_SIZE = 20
@@ -59,6 +63,42 @@ def _attach_bylines(translations: Iterable[Translation]) -> None:
 
     articles = {translation.article_id: translation.article for translation in translations}
     prefetch_related_objects(list(articles.values()), bylines_prefetch())
+
+
+def live_since():
+    """When readers started seeing the live revision: its latest approval, else its creation.
+
+    Revisions made live without the workflow (imports) have no approval in
+    the review log, so their creation time stands in.
+    """
+    approved = (
+        ReviewLog.objects.filter(
+            translation=OuterRef("pk"),
+            revision=OuterRef("live_revision"),
+            action=ReviewLog.Action.APPROVE,
+        )
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return Coalesce(
+        Subquery(approved, output_field=DateTimeField()),
+        F("live_revision__created_at"),
+        output_field=DateTimeField(),
+    )
+
+
+def attach_live_since(translations: Iterable[Translation]) -> None:
+    """Set `live_since` on translations loaded without it (one query)."""
+    translations = list(translations)
+    if not translations:
+        return
+    found = dict(
+        Translation.objects.filter(pk__in=[translation.pk for translation in translations])
+        .annotate(live_since=live_since())
+        .values_list("pk", "live_since")
+    )
+    for translation in translations:
+        translation.live_since = found.get(translation.pk)
 
 
 # Home
@@ -128,8 +168,6 @@ def article_versions(*, slug: str) -> list[Translation]:
     Each carries its article, live and latest revisions and `live_since` (when
     readers started seeing the live revision); one query.
     """
-    from articles.feeds import live_since
-
     return list(
         Translation.objects.filter(article__slug=slug)
         .with_outdated()

@@ -18,10 +18,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from articles.anchors import Quote, plain_text, resolve_many
-from articles.diff import is_cjk
-from articles.matching import Mention, registry_matcher
 from articles.models import Article, Claim, ClaimAnchor, Evidence, Revision, Translation
+from articles.text.anchors import Quote, plain_text, resolve_many
+from articles.text.diff import is_cjk
+from articles.text.matching import Mention, registry_matcher
 from organizations.models import Organization
 
 if TYPE_CHECKING:

@@ -82,9 +82,13 @@ INSTALLED_APPS = [
     "django_filters",
     "reversion",
     "axes",
+    "freshness",
     "organizations",
     "articles",
+    "review",
+    "reader",
     "api",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -115,7 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
-                "articles.context_processors.language_links",
+                "reader.context_processors.language_links",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],

@@ -153,13 +153,13 @@ def _evidence_watched(records):
     # Published articles cite registry records; the articles app flags the
     # ones whose evidence changed. Imported here, as the registry does not
     # otherwise depend on the articles.
-    from articles.evidence_watch import registry_changes_watched
+    from articles.evidence.watch import registry_changes_watched
 
     return registry_changes_watched(records)
 
 
 def _evidence_watch_start(records):
-    from articles.evidence_watch import RegistryChangeWatch
+    from articles.evidence.watch import RegistryChangeWatch
 
     return RegistryChangeWatch(records)
 
@@ -261,7 +261,7 @@ class RegistryAdmin(VersionAdmin):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         if protected:
             # Say which claims cite the record, not only that evidence points at it.
-            from articles.evidence_watch import citations_of
+            from articles.evidence.watch import citations_of
 
             protected = [*citations_of(objs), *protected]
         return deleted, counts, perms_needed, protected

@@ -17,7 +17,7 @@ from articles.models import (
     Revision,
     Translation,
 )
-from articles.search import search_index_update
+from articles.search_index import search_index_update
 from organizations.models import (
     Domain,
     Instrument,

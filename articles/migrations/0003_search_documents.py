@@ -37,7 +37,7 @@ def remove_search_indexes(apps, schema_editor):
 
 
 def index_published_translations(apps, schema_editor):
-    from articles.search import search_document_values
+    from articles.search_index import search_document_values
 
     Translation = apps.get_model("articles", "Translation")
     SearchDocument = apps.get_model("articles", "SearchDocument")

@@ -348,7 +348,7 @@ class _Writer:
         # Published articles cite registry records: the articles app flags
         # those whose evidence this load changes (imported here, as the
         # registry does not otherwise depend on the articles).
-        from articles import evidence_watch
+        from articles.evidence import watch as evidence_watch
 
         figures_before = evidence_watch.published_figure_values()
         for table, write in (

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from articles import workflow
-from articles.demo_content import ARTICLE
 from articles.models import Evidence, Translation
+from ops.demo_content import ARTICLE
 from tests.factories import ArticleFactory, TranslationFactory
 
 pytestmark = pytest.mark.django_db

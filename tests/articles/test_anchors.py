@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from articles.anchors import AnchorState, Quote, Resolution, plain_text, resolve, resolve_all
+from articles.text.anchors import AnchorState, Quote, Resolution, plain_text, resolve, resolve_all
 
 CHINESE_BODY = (
     "美国一月宣布将退出66个国际组织,包括31个联合国实体。\n\n名单上的66个国际组织均经过审查。"

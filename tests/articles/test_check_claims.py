@@ -6,9 +6,11 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles import demo, evidence_watch, workflow
+from articles import workflow
+from articles.evidence import watch as evidence_watch
 from articles.management.commands.check_claims import check_published_claims
 from articles.models import ClaimAnchor, Evidence, Translation
+from ops import demo
 from organizations.models import MembershipEvent
 from organizations.registry_io import load_registry
 from tests import factories

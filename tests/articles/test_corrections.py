@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import override
 
-from articles import corrections_views, workflow
+from articles import workflow
 from articles.models import Revision
+from reader.views import corrections as corrections_views
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -2,13 +2,7 @@
 
 import itertools
 
-from articles.diff import (
-    ParagraphChangeKind,
-    diff_html,
-    diff_tokens,
-    paragraph_diff,
-    tokenize,
-)
+from articles.text.diff import ParagraphChangeKind, diff_html, diff_tokens, paragraph_diff, tokenize
 
 
 def apply(operations, side):

@@ -12,8 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import demo, evidence_watch, workflow
+from articles import workflow
+from articles.evidence import watch as evidence_watch
 from articles.models import EvidenceChange, ReviewLog, Translation
+from ops import demo
 from organizations.models import Instrument, MembershipEvent, Organization
 from organizations.registry_io import BUNDLED_REGISTRY, load_registry
 from tests import factories

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from articles import demo, figures
+from articles.evidence import figures
 from articles.models import Claim, FigureCheck
+from ops import demo
 from organizations.models import Instrument, MembershipEvent, Organization
 from organizations.status import Status
 from tests import factories

@@ -2,8 +2,8 @@
 
 import pytest
 
-from articles import matching
-from articles.matching import Mention, NameMatcher, registry_matcher
+from articles.text import matching
+from articles.text.matching import Mention, NameMatcher, registry_matcher
 from tests.factories import OrganizationFactory, OrganizationNameFactory
 
 WHO, UN, UNESCO, PARIS = 1, 2, 3, 4

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from articles import workflow
 from articles.models import ReviewLog
-from articles.tasks import send_review_notification
+from articles.workflow.notifications import send_review_notification
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from articles import workflow
-from articles.demo import seed_demo
 from articles.models import Translation
+from ops.demo import seed_demo
 
 pytestmark = pytest.mark.django_db
 

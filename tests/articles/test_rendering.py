@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import translation
 
-from articles.anchors import AnchorState, Quote
-from articles.rendering import ClaimMark, render_body, render_markdown, render_plain
+from articles.text.anchors import AnchorState, Quote
+from articles.text.rendering import ClaimMark, render_body, render_markdown, render_plain
 
 VOID_ELEMENTS = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area"}
 

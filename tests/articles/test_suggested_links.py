@@ -4,11 +4,12 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles import matching, workflow
-from articles.anchors import AnchorState, Quote, plain_text, resolve
-from articles.demo import seed_demo
+from articles import workflow
 from articles.models import Claim, ClaimAnchor, Evidence, Translation
 from articles.suggestions import anchor_selector, suggested_links
+from articles.text import matching
+from articles.text.anchors import AnchorState, Quote, plain_text, resolve
+from ops.demo import seed_demo
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from articles.anchors import AnchorState, Quote, plain_text
-from articles.rendering import ClaimMark, render_body, render_markdown
+from articles.text.anchors import AnchorState, Quote, plain_text
+from articles.text.rendering import ClaimMark, render_body, render_markdown
 from tests.articles.test_rendering import Element, parse
 
 FORBIDDEN_ELEMENTS = {

@@ -5,8 +5,8 @@ import random
 import pytest
 from django.db.models import Count
 
-from articles.anchors import AnchorState, Quote, resolve_all
 from articles.models import Article, Claim, ClaimAnchor, Evidence, ReviewLog, Translation
+from articles.text.anchors import AnchorState, Quote, resolve_all
 from bench.dataset import (
     EVENTS_INSTRUMENT,
     HEAVY_SLUG,

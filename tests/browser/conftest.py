@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from articles import workflow
-from articles.demo import seed_demo
 from articles.models import Article, Claim, ClaimAnchor, Evidence
+from ops.demo import seed_demo
 from organizations.models import Organization
 from tests.conftest import roles_ensure
 

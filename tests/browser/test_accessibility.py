@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles.demo_content import ARTICLE, CLAIMS
+from ops.demo_content import ARTICLE, CLAIMS
 from tests.browser.conftest import ARABIC_ARTICLE_SLUG, describe_violations, run_axe
 
 DEMO = ARTICLE["slug"]

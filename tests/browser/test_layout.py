@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from articles.demo_content import ARTICLE
+from ops.demo_content import ARTICLE
 from tests.browser.conftest import ARABIC_ARTICLE_SLUG
 
 DEMO = ARTICLE["slug"]

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-from articles.demo_content import ARTICLE
+from ops.demo_content import ARTICLE
 
 DEMO = ARTICLE["slug"]
 WEIGHT_BUDGET = 60 * 1024

@@ -16,9 +16,11 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from articles import caching, workflow
-from articles.demo import seed_demo
+from articles import workflow
 from articles.models import Claim, Evidence
+from freshness import http as caching
+from freshness.generation import content_state
+from ops.demo import seed_demo
 from organizations.models import MembershipEvent
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +200,7 @@ def test_a_cached_page_sets_no_cookie_and_carries_no_nonce(client, demo):
 def test_a_response_that_used_the_csp_nonce_is_not_stored(demo):
     request = RequestFactory().get("/en/articles/any/")
     ContentSecurityPolicyMiddleware(lambda request: None).process_request(request)
-    validators = caching.Validators.of(request, caching.content_state())
+    validators = caching.Validators.of(request, content_state())
     request.user = AnonymousUser()
     assert caching.store_page(request, validators, HttpResponse("plain"))
     cache.clear()
@@ -241,5 +243,5 @@ def test_a_response_holding_a_csrf_token_is_not_stored(demo):
     request.user = AnonymousUser()
     get_token(request)  # a template that rendered a form with {% csrf_token %}
 
-    validators = caching.Validators.of(request, caching.content_state())
+    validators = caching.Validators.of(request, content_state())
     assert not caching.store_page(request, validators, HttpResponse("form"))

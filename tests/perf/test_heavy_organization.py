@@ -12,7 +12,7 @@ from django.utils import timezone
 from organizations.models import MembershipEvent
 from organizations.status import membership_status, status_periods
 from organizations.timeline import build_timeline
-from organizations.views import EVENTS_PAGE_SIZE
+from reader.views.registry import EVENTS_PAGE_SIZE
 from tests.factories import MembershipEventFactory, OrganizationFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from articles.demo import seed_demo
+from ops.demo import seed_demo
 from tests import factories
 
 

@@ -155,7 +155,7 @@ def guessed_urls(newsroom: Newsroom) -> list[str]:
         elif parameters == ("key",):
             kwargs_list = [{"key": samples.event_key}]
         elif parameters == ("section",):
-            from config.urls import SITEMAPS
+            from reader.sitemaps import SITEMAPS
 
             kwargs_list = [{"section": section} for section in SITEMAPS]
         elif parameters == ("table",):

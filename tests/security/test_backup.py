@@ -19,9 +19,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from articles import backup, workflow
-from articles.backup import site_models
+from articles import workflow
 from articles.models import ReviewLog, Revision, Translation
+from ops import backup
+from ops.backup import site_models
 from organizations.models import Organization
 from tests import factories
 

@@ -42,9 +42,9 @@ from django.core.management import call_command
 from django.db import close_old_connections, connection
 
 from articles import workflow
-from articles.demo import seed_demo
 from articles.models import ReviewLog, Revision, Translation
 from articles.workflow import StaleRevision, SubmissionBlocked, TransitionNotAllowed
+from ops.demo import seed_demo
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)

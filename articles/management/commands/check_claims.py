@@ -12,8 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from articles import figures
-from articles.anchors import AnchorState, Quote, resolve_all
+from articles.evidence import figures
 from articles.models import (
     Article,
     Claim,
@@ -24,6 +23,7 @@ from articles.models import (
     Translation,
 )
 from articles.selectors import PROBLEM_BATCH
+from articles.text.anchors import AnchorState, Quote, resolve_all
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.search import search_index_rebuild
+from articles.search_index import search_index_rebuild
 
 
 class Command(BaseCommand):

@@ -1,0 +1,702 @@
+"""Reads for the moderators' review desk: the queue, the review page and the editors' desk.
+
+Everything here only reads; state changes go through `articles.workflow`.
+The queue and the editors' desk make a fixed number of queries however many
+translations they list.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from articles.models import (
+    Claim,
+    ClaimAnchor,
+    Evidence,
+    EvidenceChange,
+    ReviewLog,
+    Revision,
+    Translation,
+)
+from articles.text.anchors import AnchorState, Quote, plain_text, resolve, resolve_all
+from articles.text.diff import ParagraphChange, ParagraphChangeKind, diff_html, paragraph_diff
+from articles.text.rendering import ClaimMark, render_body
+from articles.workflow import submission_problems
+
+Status = Translation.Status
+Action = ReviewLog.Action
+
+# What moderators say to editors; edits and submissions are the editors' own.
+MODERATOR_ACTIONS = (Action.REQUEST_CHANGES, Action.APPROVE, Action.UNPUBLISH)
+
+
+# The queue ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One translation waiting for a moderator, as the current user sees it."""
+
+    translation: Translation
+    problem_count: int
+    own_submission: bool
+    wrote_part: bool
+    original_published: bool
+
+    @property
+    def submitted_ago(self) -> str:
+        """How long it has waited, to the largest unit ("3 days")."""
+        submitted_at = self.translation.submitted_at
+        return timesince(submitted_at, depth=1) if submitted_at is not None else ""
+
+    @property
+    def four_eyes_blocked(self) -> bool:
+        """Whether the current user is barred from approving by the four-eyes rule."""
+        return self.own_submission or self.wrote_part
+
+    @property
+    def may_approve(self) -> bool:
+        """Whether approving would succeed for the current user right now."""
+        return not self.four_eyes_blocked and self.problem_count == 0 and self.original_published
+
+
+def _original_of_outer() -> QuerySet[Translation]:
+    return Translation.objects.filter(article=OuterRef("article"), is_original=True)
+
+
+def _approved_through():
+    """The number of the last approved revision: the live one, else the last the log approved."""
+    last_approved = (
+        ReviewLog.objects.filter(translation=OuterRef("pk"), action=Action.APPROVE)
+        .order_by("-created_at", "-pk")
+        .values("revision__number")[:1]
+    )
+    return Coalesce(F("live_revision__number"), Subquery(last_approved), Value(0))
+
+
+def translations_in_review(*, user: AbstractBaseUser) -> QuerySet[Translation]:
+    """Translations in review, oldest submission first, annotated for `user`'s queue.
+
+    Annotations: `is_outdated`; `original_pk` (the article's original);
+    `original_is_published`; `written_by_user`, whether `user` wrote a
+    revision since the last approved one, which the four-eyes rule forbids
+    them to approve.
+    """
+    return (
+        Translation.objects.in_review()
+        .with_outdated()
+        .alias(approved_through=_approved_through())
+        .annotate(
+            original_pk=Subquery(_original_of_outer().values("pk")[:1]),
+            original_is_published=Exists(_original_of_outer().filter(live_revision__isnull=False)),
+            written_by_user=Exists(
+                Revision.objects.filter(
+                    translation=OuterRef("pk"),
+                    created_by=user.pk,
+                    number__gt=OuterRef("approved_through"),
+                )
+            ),
+        )
+    )
+
+
+def review_queue(*, user: AbstractBaseUser) -> list[QueueEntry]:
+    """Every translation in review with what the queue shows about it, in three queries."""
+    translations = list(translations_in_review(user=user))
+    counts = problem_counts(translations)
+    return [
+        QueueEntry(
+            translation=translation,
+            problem_count=counts[translation.pk],
+            own_submission=translation.submitted_by_id == user.pk,
+            wrote_part=translation.written_by_user,
+            original_published=translation.is_original or translation.original_is_published,
+        )
+        for translation in translations
+    ]
+
+
+def problem_counts(translations: Sequence[Translation]) -> dict[int, int]:
+    """How many problems `workflow.submission_problems` finds in each translation.
+
+    The same rules, checked for many translations with two queries: every
+    claim anchored in the original is anchored in the translation (in the
+    original, every claim), every anchor matches exactly one place in the
+    latest text, every claim has evidence. Each translation needs the
+    `original_pk` annotation of `translations_in_review`.
+    """
+    if not translations:
+        return {}
+    claims_by_article: dict[int, list[Claim]] = defaultdict(list)
+    claims = (
+        Claim.objects.filter(article_id__in={t.article_id for t in translations})
+        .order_by("number")
+        .annotate(has_evidence=Exists(Evidence.objects.filter(claim=OuterRef("pk"))))
+        .prefetch_related("anchors")
+    )
+    for claim in claims:
+        claims_by_article[claim.article_id].append(claim)
+
+    counts = {}
+    for translation in translations:
+        revision = translation.latest_revision
+        if revision is None:
+            counts[translation.pk] = 1
+            continue
+        count = 0
+        own_anchors: dict[int, ClaimAnchor] = {}
+        for claim in claims_by_article[translation.article_id]:
+            anchors = {anchor.translation_id: anchor for anchor in claim.anchors.all()}
+            if translation.pk in anchors:
+                own_anchors[claim.number] = anchors[translation.pk]
+            elif translation.is_original or translation.original_pk in anchors:
+                count += 1
+            if not claim.has_evidence:
+                count += 1
+        resolutions = resolve_all(
+            revision.body,
+            {
+                number: Quote(anchor.quote, anchor.prefix, anchor.suffix)
+                for number, anchor in own_anchors.items()
+            },
+        )
+        count += sum(not resolution.is_found for resolution in resolutions.values())
+        counts[translation.pk] = count
+    return counts
+
+
+def outdated_published_translations() -> QuerySet[Translation]:
+    """Published translations made from an older original than the live one.
+
+    Annotates `original_live_number`, the number of the original's live
+    revision; the translation's own source is `live_revision.source_revision`.
+    """
+    original_live_number = _original_of_outer().values("live_revision__number")[:1]
+    return (
+        Translation.objects.published()
+        .outdated()
+        .select_related("article", "live_revision__source_revision", "latest_revision")
+        .annotate(original_live_number=Subquery(original_live_number))
+        .order_by("article__slug", "language")
+    )
+
+
+@dataclass(frozen=True)
+class EvidenceChangedEntry:
+    """A published translation whose cited registry records changed since it was approved."""
+
+    translation: Translation
+    changes: list[EvidenceChange]
+
+
+def evidence_changed_translations() -> list[EvidenceChangedEntry]:
+    """Published translations with open evidence changes, each with its flags (one query)."""
+    entries: dict[int, EvidenceChangedEntry] = {}
+    for change in EvidenceChange.objects.on_published():
+        entry = entries.get(change.translation_id)
+        if entry is None:
+            entry = entries[change.translation_id] = EvidenceChangedEntry(change.translation, [])
+        entry.changes.append(change)
+    return list(entries.values())
+
+
+# The editors' desk ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeskEntry:
+    """One of the user's translations with the moderators' latest word on it."""
+
+    translation: Translation
+    latest_comment: ReviewLog | None
+
+
+@dataclass(frozen=True)
+class Desk:
+    changes_requested: list[DeskEntry]
+    in_review: list[DeskEntry]
+    drafts: list[DeskEntry]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.changes_requested or self.in_review or self.drafts)
+
+
+def editors_desk(*, user: AbstractBaseUser) -> Desk:
+    """The translations `user` is working on, in two queries.
+
+    Theirs are those whose latest revision they wrote or that they submitted,
+    while not published: drafts, in review and with changes requested.
+    """
+    latest_comment = (
+        ReviewLog.objects.filter(translation=OuterRef("pk"), action__in=MODERATOR_ACTIONS)
+        .exclude(comment="")
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    translations = list(
+        Translation.objects.for_editing()
+        .with_outdated()
+        .filter(
+            Q(submitted_by=user.pk) | Q(latest_revision__created_by=user.pk),
+            status__in=(Status.DRAFT, Status.IN_REVIEW, Status.CHANGES_REQUESTED),
+        )
+        .annotate(latest_comment_pk=Subquery(latest_comment))
+        .order_by("-updated_at", "-pk")
+    )
+    comment_pks = {t.latest_comment_pk for t in translations if t.latest_comment_pk}
+    comments = ReviewLog.objects.with_actors().in_bulk(comment_pks) if comment_pks else {}
+    sections: dict[str, list[DeskEntry]] = defaultdict(list)
+    for translation in translations:
+        sections[translation.status].append(
+            DeskEntry(translation, comments.get(translation.latest_comment_pk))
+        )
+    return Desk(
+        changes_requested=sections[Status.CHANGES_REQUESTED],
+        in_review=sections[Status.IN_REVIEW],
+        drafts=sections[Status.DRAFT],
+    )
+
+
+# The review page ------------------------------------------------------------
+
+
+def translations_for_review_page() -> QuerySet[Translation]:
+    """Translations with what the review page reads of them, `is_outdated` annotated."""
+    return Translation.objects.with_outdated().select_related(
+        "article",
+        "latest_revision__created_by",
+        "latest_revision__source_revision",
+        "live_revision",
+        "submitted_by",
+    )
+
+
+@dataclass(frozen=True)
+class AlignedBlock:
+    """The n-th block (paragraph, heading, list…) of the original and of the translation."""
+
+    number: int
+    original: SafeString | None
+    translation: SafeString | None
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    evidence: Evidence
+    admin_url: str
+    public_url: str
+
+
+ANCHOR_MISSING = "missing"
+ANCHOR_STATES = {
+    AnchorState.FOUND: gettext_lazy("found"),
+    AnchorState.AMBIGUOUS: gettext_lazy("quote appears more than once"),
+    AnchorState.ORPHANED: gettext_lazy("quote not in the text"),
+    ANCHOR_MISSING: gettext_lazy("not anchored"),
+}
+
+
+@dataclass(frozen=True)
+class ClaimReview:
+    """A claim, where its anchor stands on each side, and its evidence."""
+
+    claim: Claim
+    original_state: str
+    translation_state: str
+    evidence: list[EvidenceLink]
+
+    @property
+    def original_state_label(self) -> str:
+        return ANCHOR_STATES[self.original_state]
+
+    @property
+    def translation_state_label(self) -> str:
+        return ANCHOR_STATES[self.translation_state]
+
+
+@dataclass(frozen=True)
+class HeldClaim:
+    """A claim whose quote in the original falls in a changed paragraph."""
+
+    number: int
+    translation_quote: str
+
+
+@dataclass(frozen=True)
+class NumberedChange:
+    """A changed paragraph with its position before and after (None when absent)."""
+
+    change: ParagraphChange
+    old_number: int | None
+    new_number: int | None
+    claims: list[HeldClaim] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TextChanges:
+    """How one revision's title, standfirst and body differ from another's."""
+
+    title: SafeString | None
+    standfirst: SafeString | None
+    paragraphs: list[NumberedChange]
+    unchanged_paragraphs: int
+
+    @property
+    def is_empty(self) -> bool:
+        return self.title is None and self.standfirst is None and not self.paragraphs
+
+
+@dataclass(frozen=True)
+class OriginalChanges:
+    """What changed in the original between the revision translated and the live one."""
+
+    source: Revision
+    current: Revision
+    changes: TextChanges
+
+
+@dataclass
+class ReviewPage:
+    """Everything the review page shows about one translation."""
+
+    translation: Translation
+    revision: Revision | None
+    original: Translation | None
+    original_revision: Revision | None
+    blocks: list[AlignedBlock]
+    original_block_count: int
+    translation_block_count: int
+    claims: list[ClaimReview]
+    problems: list[str]
+    live_changes: TextChanges | None
+    original_changes: OriginalChanges | None
+    history: list[ReviewLog]
+    evidence_changes: list[EvidenceChange] = field(default_factory=list)
+
+    @property
+    def side_by_side(self) -> bool:
+        return self.original_revision is not None and not self.translation.is_original
+
+    @property
+    def block_count_mismatch(self) -> bool:
+        return self.side_by_side and self.original_block_count != self.translation_block_count
+
+    @property
+    def is_first_publication(self) -> bool:
+        return self.translation.live_revision_id is None
+
+    @property
+    def latest_is_live(self) -> bool:
+        return (
+            self.translation.live_revision_id is not None
+            and self.translation.live_revision_id == self.translation.latest_revision_id
+        )
+
+
+def review_page(*, translation: Translation) -> ReviewPage:
+    """Build the review page of `translation` (loaded with `translations_for_review_page`)."""
+    revision = translation.latest_revision
+    if translation.is_original:
+        original = translation
+        original_revision = None
+    else:
+        original = (
+            Translation.objects.originals()
+            .filter(article_id=translation.article_id)
+            .select_related("live_revision", "latest_revision")
+            .first()
+        )
+        original_revision = (
+            (original.live_revision or original.latest_revision) if original is not None else None
+        )
+    claims = list(Claim.objects.filter(article_id=translation.article_id).for_rendering())
+
+    translation_html, translation_states = _render_side(
+        revision,
+        claims,
+        translation_id=translation.pk,
+        side="original" if translation.is_original else "translation",
+    )
+    if original_revision is not None:
+        original_html, original_states = _render_side(
+            original_revision, claims, translation_id=original.pk, side="original"
+        )
+    else:
+        original_html, original_states = [], {}
+    if translation.is_original:
+        original_states = translation_states
+    blocks = [
+        AlignedBlock(number, left, right)
+        for number, (left, right) in enumerate(
+            itertools.zip_longest(original_html, translation_html), start=1
+        )
+    ]
+
+    return ReviewPage(
+        translation=translation,
+        revision=revision,
+        original=original,
+        original_revision=original_revision,
+        blocks=blocks,
+        original_block_count=len(original_html),
+        translation_block_count=len(translation_html),
+        claims=[
+            ClaimReview(
+                claim=claim,
+                original_state=original_states.get(claim.number, ANCHOR_MISSING),
+                translation_state=translation_states.get(claim.number, ANCHOR_MISSING),
+                evidence=[_evidence_link(evidence) for evidence in claim.evidence.all()],
+            )
+            for claim in claims
+        ],
+        problems=submission_problems(translation=translation),
+        live_changes=_changes_since_live(translation),
+        original_changes=_original_changes(translation, original, claims),
+        history=list(ReviewLog.objects.filter(translation=translation).with_actors()),
+        evidence_changes=list(EvidenceChange.objects.open().filter(translation=translation)),
+    )
+
+
+def _anchor_in(claim: Claim, translation_id: int) -> ClaimAnchor | None:
+    return next(
+        (anchor for anchor in claim.anchors.all() if anchor.translation_id == translation_id),
+        None,
+    )
+
+
+def _render_side(
+    revision: Revision | None, claims: Iterable[Claim], *, translation_id: int, side: str
+) -> tuple[list[SafeString], dict[int, str]]:
+    """A revision's body as HTML blocks with claims marked, and each anchor's state."""
+    if revision is None:
+        return [], {}
+    marks = [
+        ClaimMark(claim.number, Quote(anchor.quote, anchor.prefix, anchor.suffix), claim.statement)
+        for claim in claims
+        if (anchor := _anchor_in(claim, translation_id)) is not None
+    ]
+    rendered = render_body(revision.body, marks)
+    states = {number: str(resolution.state) for number, resolution in rendered.resolutions.items()}
+    return split_blocks(_prefix_claim_ids(rendered.html, side)), states
+
+
+_CLAIM_TAG = re.compile(r"<(?:mark|a)\b[^>]*>")
+_CLAIM_ID = re.compile(r'\b(id|aria-describedby)="claim-')
+
+
+def _prefix_claim_ids(html: str, side: str) -> SafeString:
+    """Make the ids of claim marks unique on a page that shows two texts.
+
+    Only attributes inside `<mark>` and `<a>` tags change: text is escaped, so
+    `<` never starts anything else.
+    """
+    return mark_safe(  # only ids inside tags of already safe HTML change
+        _CLAIM_TAG.sub(
+            lambda tag: _CLAIM_ID.sub(rf'\1="{side}-claim-', tag.group(0)),
+            html,
+        )
+    )
+
+
+_VOID_TAGS = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "wbr"})
+
+
+class _TopLevelBlocks(HTMLParser):
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.html = html
+        self.line_starts = [0]
+        for line in html.splitlines(keepends=True):
+            self.line_starts.append(self.line_starts[-1] + len(line))
+        self.depth = 0
+        self.start = 0
+        self.blocks: list[str] = []
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth == 0:
+            self.start = self._offset()
+        if tag in _VOID_TAGS:
+            if self.depth == 0:
+                self._close(self.start + len(self.get_starttag_text() or ""))
+            return
+        self.depth += 1
+
+    def handle_startendtag(self, tag, attrs):
+        if self.depth == 0:
+            start = self._offset()
+            self.blocks.append(self.html[start : start + len(self.get_starttag_text() or "")])
+
+    def handle_endtag(self, tag):
+        if tag in _VOID_TAGS or self.depth == 0:
+            return
+        self.depth -= 1
+        if self.depth == 0:
+            self._close(self.html.index(">", self._offset()) + 1)
+
+    def handle_data(self, data):
+        if self.depth == 0 and data.strip():
+            start = self._offset()
+            self.blocks.append(self.html[start : start + len(data)])
+
+    def _close(self, end: int) -> None:
+        self.blocks.append(self.html[self.start : end])
+
+
+def split_blocks(html: str) -> list[SafeString]:
+    """Cut rendered HTML into its top-level elements (paragraphs, headings, lists…).
+
+    Slices of safe HTML at element boundaries are themselves safe.
+    """
+    parser = _TopLevelBlocks(html)
+    parser.feed(html)
+    parser.close()
+    return [mark_safe(block) for block in parser.blocks]  # whole elements of safe HTML
+
+
+def _evidence_link(evidence: Evidence) -> EvidenceLink:
+    target = evidence.target
+    admin_url = ""
+    if target is not None:
+        opts = target._meta
+        try:
+            admin_url = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change", args=[target.pk]
+            )
+        except NoReverseMatch:
+            admin_url = ""
+    try:
+        public_url = evidence.get_target_url()
+    except NoReverseMatch:
+        public_url = ""
+    return EvidenceLink(evidence, admin_url, public_url)
+
+
+def _text_changes(
+    old: Revision,
+    new: Revision,
+    *,
+    claims_of: Callable[[ParagraphChange], list[HeldClaim]] | None = None,
+) -> TextChanges:
+    numbered: list[NumberedChange] = []
+    unchanged = 0
+    old_number = new_number = 0
+    for change in paragraph_diff(old.body, new.body):
+        if change.kind != ParagraphChangeKind.ADDED:
+            old_number += 1
+        if change.kind != ParagraphChangeKind.REMOVED:
+            new_number += 1
+        if change.kind == ParagraphChangeKind.EQUAL:
+            unchanged += 1
+            continue
+        numbered.append(
+            NumberedChange(
+                change,
+                old_number if change.kind != ParagraphChangeKind.ADDED else None,
+                new_number if change.kind != ParagraphChangeKind.REMOVED else None,
+                claims_of(change) if claims_of is not None else [],
+            )
+        )
+    return TextChanges(
+        title=diff_html(old.title, new.title) if old.title != new.title else None,
+        standfirst=(
+            diff_html(old.standfirst, new.standfirst) if old.standfirst != new.standfirst else None
+        ),
+        paragraphs=numbered,
+        unchanged_paragraphs=unchanged,
+    )
+
+
+def _changes_since_live(translation: Translation) -> TextChanges | None:
+    """The latest revision against the one readers see; None when nothing is live."""
+    live, latest = translation.live_revision, translation.latest_revision
+    if live is None or latest is None:
+        return None
+    return _text_changes(live, latest)
+
+
+def _holds_quote(markdown: str, quote: str) -> bool:
+    return bool(markdown) and resolve(plain_text(markdown), Quote(quote)).state != (
+        AnchorState.ORPHANED
+    )
+
+
+def _original_changes(
+    translation: Translation, original: Translation | None, claims: Sequence[Claim]
+) -> OriginalChanges | None:
+    """What changed in the original since the revision this text was translated from.
+
+    None for originals, and when the text was made from the original's live
+    revision (or from no recorded revision at all).
+    """
+    revision = translation.latest_revision
+    if translation.is_original or original is None or revision is None:
+        return None
+    source, current = revision.source_revision, original.live_revision
+    if source is None or current is None or source.number >= current.number:
+        return None
+    original_quotes = {
+        claim.number: anchor.quote
+        for claim in claims
+        if (anchor := _anchor_in(claim, original.pk)) is not None
+    }
+
+    translation_quotes = {
+        claim.number: anchor.quote
+        for claim in claims
+        if (anchor := _anchor_in(claim, translation.pk)) is not None
+    }
+
+    def claims_of(change: ParagraphChange) -> list[HeldClaim]:
+        return [
+            HeldClaim(number, translation_quotes.get(number, ""))
+            for number, quote in original_quotes.items()
+            if _holds_quote(change.old, quote) or _holds_quote(change.new, quote)
+        ]
+
+    return OriginalChanges(
+        source=source,
+        current=current,
+        changes=_text_changes(source, current, claims_of=claims_of),
+    )
+
+
+def four_eyes_reason(*, translation: Translation, user: AbstractBaseUser) -> str:
+    """Why `user` may not approve `translation` under the four-eyes rule, or ''."""
+    if translation.submitted_by_id is not None and translation.submitted_by_id == user.pk:
+        return _("You submitted this version, so another moderator has to approve it.")
+    wrote = (
+        Translation.objects.filter(pk=translation.pk)
+        .alias(approved_through=_approved_through())
+        .filter(
+            Exists(
+                Revision.objects.filter(
+                    translation=OuterRef("pk"),
+                    created_by=user.pk,
+                    number__gt=OuterRef("approved_through"),
+                )
+            )
+        )
+        .exists()
+    )
+    if wrote:
+        return _("You wrote part of this version, so another moderator has to approve it.")
+    return ""

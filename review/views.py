@@ -1,0 +1,231 @@
+"""The moderators' review desk in the admin: the queue, the review page and the editors' desk.
+
+The views are wrapped with `admin.site.admin_view` in `articles.review_urls`,
+so only active staff reach them; each then checks its own permission. Every
+state change is a call to `articles.workflow`, whose refusals are shown on
+the page rather than raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from articles import workflow
+from articles.models import Translation
+from review import queries as review_queries
+
+REVIEW_PERMISSION = workflow.REVIEW_PERMISSION
+VIEW_PERMISSION = "articles.view_translation"
+
+
+class ApproveForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Optional. The editors see it on their desk."),
+    )
+
+
+class RequestChangesForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("What should change"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Required. The editors see it on their desk."),
+        error_messages={
+            "required": gettext_lazy("Say what should change: requesting changes needs a comment.")
+        },
+    )
+
+
+class AcknowledgeEvidenceForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("Why the text still stands"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Required. Kept in the review log."),
+        error_messages={
+            "required": gettext_lazy(
+                "Say why the text still stands: acknowledging needs a comment."
+            )
+        },
+    )
+
+
+class UnpublishForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("Why unpublish"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Required. Kept in the review log."),
+        error_messages={
+            "required": gettext_lazy("Say why: unpublishing a translation needs a comment.")
+        },
+    )
+
+
+@dataclass(frozen=True)
+class ReviewAction:
+    """A button of the review page: its form, the workflow step and where to go after."""
+
+    form_class: type[forms.Form]
+    transition: Callable[..., Translation]
+    success_message: str
+    back_to_queue: bool
+
+
+REVIEW_ACTIONS = {
+    "approve": ReviewAction(
+        ApproveForm,
+        workflow.approve,
+        gettext_lazy("“%(translation)s” is published: readers see this version now."),
+        back_to_queue=True,
+    ),
+    "request_changes": ReviewAction(
+        RequestChangesForm,
+        workflow.request_changes,
+        gettext_lazy("Changes requested for “%(translation)s”; the editors have been told."),
+        back_to_queue=True,
+    ),
+    "acknowledge_evidence": ReviewAction(
+        AcknowledgeEvidenceForm,
+        workflow.evidence_change_acknowledge,
+        gettext_lazy(
+            "The evidence changes of “%(translation)s” are acknowledged; its text stands."
+        ),
+        back_to_queue=True,
+    ),
+    "unpublish": ReviewAction(
+        UnpublishForm,
+        workflow.unpublish,
+        gettext_lazy("“%(translation)s” is unpublished: readers no longer see it."),
+        back_to_queue=False,
+    ),
+}
+
+
+def _admin_context(request: HttpRequest, **context) -> dict:
+    return {**admin.site.each_context(request), **context}
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+@require_safe
+def queue(request: HttpRequest) -> HttpResponse:
+    """Translations waiting for review, oldest first, published ones now outdated and
+    published ones whose evidence changed."""
+    _require(request, REVIEW_PERMISSION)
+    return TemplateResponse(
+        request,
+        "admin/articles/review/queue.html",
+        _admin_context(
+            request,
+            title=_("Review queue"),
+            entries=review_queries.review_queue(user=request.user),
+            outdated=list(review_queries.outdated_published_translations()),
+            evidence_changed=review_queries.evidence_changed_translations(),
+        ),
+    )
+
+
+@require_safe
+def mine(request: HttpRequest) -> HttpResponse:
+    """The current user's drafts, submissions and translations sent back for changes."""
+    _require(request, VIEW_PERMISSION)
+    return TemplateResponse(
+        request,
+        "admin/articles/review/mine.html",
+        _admin_context(
+            request,
+            title=_("My translations"),
+            desk=review_queries.editors_desk(user=request.user),
+        ),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def detail(request: HttpRequest, translation_id: int) -> HttpResponse:
+    """The review page: both texts aligned, claims, problems, changes, history and buttons.
+
+    Anyone who may view translations can read it; the buttons are for
+    moderators, and the workflow decides whether each step is allowed.
+    """
+    _require(request, VIEW_PERMISSION)
+    translation = get_object_or_404(
+        review_queries.translations_for_review_page(), pk=translation_id
+    )
+    bound: dict[str, forms.Form] = {}
+    if request.method == "POST":
+        name = request.POST.get("action", "")
+        action = REVIEW_ACTIONS.get(name)
+        if action is None:
+            return HttpResponseBadRequest(_("Unknown review action."))
+        form = action.form_class(request.POST, prefix=name)
+        bound[name] = form
+        if form.is_valid() and _perform(request, action, translation, form):
+            if action.back_to_queue:
+                return redirect("review:queue")
+            return redirect("review:detail", translation_id=translation.pk)
+
+    page = review_queries.review_page(translation=translation)
+    can_review = request.user.has_perm(REVIEW_PERMISSION)
+    return TemplateResponse(
+        request,
+        "admin/articles/review/detail.html",
+        _admin_context(
+            request,
+            title=_("Review: %(translation)s") % {"translation": _describe(translation)},
+            page=page,
+            translation=translation,
+            can_review=can_review,
+            four_eyes_reason=(
+                review_queries.four_eyes_reason(translation=translation, user=request.user)
+                if can_review and translation.status == Translation.Status.IN_REVIEW
+                else ""
+            ),
+            approve_form=bound.get("approve") or ApproveForm(prefix="approve"),
+            request_changes_form=bound.get("request_changes")
+            or RequestChangesForm(prefix="request_changes"),
+            unpublish_form=bound.get("unpublish") or UnpublishForm(prefix="unpublish"),
+            acknowledge_form=bound.get("acknowledge_evidence")
+            or AcknowledgeEvidenceForm(prefix="acknowledge_evidence"),
+        ),
+    )
+
+
+def _describe(translation: Translation) -> str:
+    return f"{translation.article.slug} ({translation.get_language_display()})"
+
+
+def _perform(
+    request: HttpRequest, action: ReviewAction, translation: Translation, form: forms.Form
+) -> bool:
+    """Run the workflow step; on refusal say why on the page and leave everything as it was."""
+    try:
+        action.transition(
+            translation=translation, by=request.user, comment=form.cleaned_data["comment"]
+        )
+    except workflow.CommentRequired as error:
+        form.add_error("comment", str(error))
+    except workflow.SubmissionBlocked as error:
+        messages.error(request, _("Not possible while the text has problems:"))
+        for problem in error.problems:
+            messages.error(request, problem)
+    except (workflow.TransitionNotAllowed, PermissionDenied) as error:
+        messages.error(request, str(error) or _("You are not allowed to do this."))
+    else:
+        messages.success(request, action.success_message % {"translation": _describe(translation)})
+        return True
+    return False
