@@ -1025,6 +1025,7 @@ class FigureCheckInline(admin.StackedInline):
     def result(self, check: FigureCheck) -> str:
         if check.pk is None:
             return "—"
+        figures.attach_registry_values([check])
         return format_html(
             '<span class="figure-check figure-{}">{}</span>',
             "holds" if check.holds else "differs",

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.db import models
-from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -145,10 +145,14 @@ def status_periods(events: Sequence[EventLike]) -> list[Period]:
     return periods
 
 
-def status_on_expression(on: datetime.date, country: str = "US", outer_ref: str = "pk") -> Coalesce:
-    """A SQL expression for `membership_status` of `country` on `on`, per organization row."""
-    from organizations.models import MembershipEvent
+def status_on_expression(
+    on: datetime.date, country: str = "US", outer_ref: str = "pk", *, events: QuerySet
+) -> Coalesce:
+    """A SQL expression for `membership_status` of `country` on `on`, per organization row.
 
+    `events` is the membership events' queryset (`MembershipEvent.objects.all()`):
+    the rule reads events without this module depending on the models.
+    """
     hold_on = Case(
         When(kind=ANNOUNCED, then=Coalesce("announced_on", "effective_on")),
         default=Coalesce("effective_on", "announced_on"),
@@ -166,9 +170,7 @@ def status_on_expression(on: datetime.date, country: str = "US", outer_ref: str 
         output_field=CharField(),
     )
     membership_events = (
-        MembershipEvent.objects.filter(
-            organization=OuterRef(outer_ref), country=country, kind__in=MEMBERSHIP_KINDS
-        )
+        events.filter(organization=OuterRef(outer_ref), country=country, kind__in=MEMBERSHIP_KINDS)
         .annotate(hold_on=hold_on, rank=rank)
         .filter(hold_on__isnull=False)
     )

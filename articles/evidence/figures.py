@@ -198,7 +198,12 @@ def _organizations_in_domain_with_status(checks: list[FigureCheck]) -> list[int]
                 organization_id=OuterRef("pk"), domain_id__in={c.domain_id for c in checks}
             )
         )
-    ).alias(**{alias: status_on_expression(day, COUNTRY) for day, alias in days.items()})
+    ).alias(
+        **{
+            alias: status_on_expression(day, COUNTRY, events=MembershipEvent.objects.all())
+            for day, alias in days.items()
+        }
+    )
     conditions = [
         Q(domains=check.domain_id, **{days[check.on_date]: check.status})
         & _un_condition(check.un_related, prefix="")

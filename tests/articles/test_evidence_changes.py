@@ -14,6 +14,7 @@ from reversion.models import Version
 
 from articles import workflow
 from articles.evidence import watch as evidence_watch
+from articles.evidence.watch import describe_changes
 from articles.models import EvidenceChange, ReviewLog, Translation
 from ops import demo
 from organizations.models import Instrument, MembershipEvent, Organization
@@ -125,7 +126,7 @@ def test_editing_a_cited_events_date_flags_every_published_version_with_before_a
         assert flag.record_id == cited["event"].pk
         assert "World Health Organization" in flag.record_label
         assert flag.changes == {"effective_on": {"before": "2026-01-22", "after": "2026-02-22"}}
-        assert flag.field_changes == [("effective on", "Jan. 22, 2026", "Feb. 22, 2026")]
+        assert describe_changes(flag) == [("effective on", "Jan. 22, 2026", "Feb. 22, 2026")]
 
 
 def test_a_draft_that_readers_cannot_see_is_not_flagged(editor, cited):
@@ -198,7 +199,7 @@ def test_withdrawing_a_verification_flags_the_citing_versions(moderator, cited):
     flags = open_flags()
     assert len(flags) == 2
     assert flags[0].changes == {"verified": {"before": True, "after": False}}
-    assert flags[0].field_changes == [("verified", "yes", "no")]
+    assert describe_changes(flags[0]) == [("verified", "yes", "no")]
 
 
 def test_changing_a_cited_instruments_number_flags_but_retitling_does_not(editor, cited):
@@ -235,7 +236,7 @@ def test_a_cited_organization_becoming_un_related_flags_the_citing_versions(cite
     )
 
     assert {flag.record_type for flag in open_flags()} == {RecordType.ORGANIZATION}
-    assert open_flags(cited["original"])[0].field_changes == [("UN-related", "no", "yes")]
+    assert describe_changes(open_flags(cited["original"])[0]) == [("UN-related", "no", "yes")]
 
 
 def test_a_second_change_merges_into_the_open_flag_and_undoing_it_clears_the_flag(editor, cited):

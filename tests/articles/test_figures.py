@@ -25,7 +25,7 @@ MEMORANDUM = "memorandum-2026-01-07"
 
 def check(claim=None, **fields) -> FigureCheck:
     claim = claim or factories.ClaimFactory(kind=Claim.Kind.FIGURE)
-    return FigureCheck.objects.create(claim=claim, **fields)
+    return figures.attach_registry_values([FigureCheck.objects.create(claim=claim, **fields)])[0]
 
 
 def under(instrument, stated, **fields) -> FigureCheck:
@@ -47,10 +47,8 @@ def demo_article(db):
 
 
 def demo_checks(article) -> dict[int, FigureCheck]:
-    return {
-        c.claim.number: c
-        for c in FigureCheck.objects.filter(claim__article=article).select_related("claim")
-    }
+    found = FigureCheck.objects.filter(claim__article=article).select_related("claim")
+    return {c.claim.number: c for c in figures.attach_registry_values(list(found))}
 
 
 # The demo against the bundled registry

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from articles.evidence import figures
+from articles.evidence.watch import describe_changes
 from articles.models import (
     Article,
     Claim,
@@ -206,7 +207,8 @@ def _batch_problems(slugs: dict[int, str]) -> dict[int, list[ClaimProblem]]:
                 "language": change.translation.language,
                 "record": change.record_label,
                 "fields": "; ".join(
-                    f"{field}: {before} → {after}" for field, before, after in change.field_changes
+                    f"{field}: {before} → {after}"
+                    for field, before, after in describe_changes(change)
                 ),
             },
             language=change.translation.language,
