@@ -7,3 +7,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
     # Readers' pages are built from these tables: writing them moves the content generation.
     reader_content = True
+
+    def ready(self) -> None:
+        from articles.evidence import watch
+
+        watch.watch_the_registry()

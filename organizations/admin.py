@@ -8,18 +8,16 @@ verifying a membership event.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
 
 import reversion
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation, helpers
-from django.contrib.admin.utils import unquote
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.admin.utils import NestedObjects
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import router
 from django.db.models import (
     BooleanField,
     Case,
@@ -27,14 +25,12 @@ from django.db.models import (
     Exists,
     OuterRef,
     Q,
-    QuerySet,
     Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext, ngettext
@@ -49,6 +45,12 @@ from organizations.models import (
     Organization,
     OrganizationName,
     Source,
+)
+from organizations.services import (
+    membership_event_verifications_withdraw,
+    membership_events_verify,
+    registry_change,
+    verification_withdraw_if_facts_changed,
 )
 from organizations.status import Status
 
@@ -68,23 +70,6 @@ reversion.register(Source)
 # event or recovering a deleted one never restores a verification: the event
 # comes back unverified and a moderator verifies it again.
 reversion.register(MembershipEvent, exclude=("verified_by", "verified_at"))
-
-# Changing any of these on a verified event withdraws its verification.
-EVENT_FACTS = frozenset(
-    {
-        "organization",
-        "country",
-        "kind",
-        "announced_on",
-        "effective_on",
-        "date_precision",
-        "instrument",
-    }
-)
-
-
-# The records published claims cite as evidence; changing them flags the claims.
-EVIDENCE_RECORDS = (Organization, MembershipEvent, Instrument)
 
 
 def search_words(search_term: str) -> Iterator[str]:
@@ -110,67 +95,22 @@ def known_as(word: str, *, organization: str = "pk") -> Exists:
     )
 
 
-def verify_membership_events(
-    *, events: QuerySet[MembershipEvent], by: AbstractBaseUser, at: datetime.datetime | None = None
-) -> tuple[list[MembershipEvent], list[MembershipEvent]]:
-    """Mark `events` verified by `by`; return (verified, skipped for citing no source).
+def protection_reasons(records) -> list[str]:
+    """Why `records` cannot be deleted, as the records protecting them say it.
 
-    An event is only ever shown as verified when it cites a source, so those
-    without one are left as they are.
+    A record pointing at them with a protecting foreign key may explain
+    itself through a `protection_reason` property (the newsroom's evidence
+    names the claim that cites the record); the others are listed by Django.
     """
-    at = at or timezone.now()
-    verified, skipped = [], []
-    with transaction.atomic():
-        for event in events.prefetch_related("sources"):
-            if not event.sources.all():
-                skipped.append(event)
-                continue
-            event.verified_by, event.verified_at = by, at
-            event.save(update_fields=["verified_by", "verified_at", "updated_at"])
-            verified.append(event)
-    return verified, skipped
-
-
-def withdraw_membership_event_verifications(
-    *, events: QuerySet[MembershipEvent]
-) -> list[MembershipEvent]:
-    """Clear the verification of those `events` that had one; return them.
-
-    Published articles citing a withdrawn event are flagged for review.
-    """
-    withdrawn = []
-    with transaction.atomic():
-        verified = list(events.filter(verified_at__isnull=False))
-        with _evidence_watched(verified):
-            for event in verified:
-                event.verified_by, event.verified_at = None, None
-                event.save(update_fields=["verified_by", "verified_at", "updated_at"])
-                withdrawn.append(event)
-    return withdrawn
-
-
-def _evidence_watched(records):
-    # Published articles cite registry records; the articles app flags the
-    # ones whose evidence changed. Imported here, as the registry does not
-    # otherwise depend on the articles.
-    from articles.evidence.watch import registry_changes_watched
-
-    return registry_changes_watched(records)
-
-
-def _evidence_watch_start(records):
-    from articles.evidence.watch import RegistryChangeWatch
-
-    return RegistryChangeWatch(records)
-
-
-def withdraw_if_facts_changed(form) -> bool:
-    """Withdraw the verification of a form's event when one of its facts was edited."""
-    event = form.instance
-    if event.pk and event.verified_at and EVENT_FACTS.intersection(form.changed_data):
-        event.verified_by, event.verified_at = None, None
-        return True
-    return False
+    records = list(records)
+    if not records:
+        return []
+    collector = NestedObjects(using=router.db_for_write(type(records[0])))
+    collector.collect(records)
+    reasons = {
+        reason for obj in collector.protected if (reason := getattr(obj, "protection_reason", ""))
+    }
+    return sorted(reasons)
 
 
 def _describe(events: list[MembershipEvent]) -> str:
@@ -205,9 +145,23 @@ class RegistryAdmin(VersionAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         if not self.has_recover_permission(request):
             raise PermissionDenied
-        if request.method == "POST":
-            self._start_evidence_watch(request, [])
-        return super().recover_view(request, version_id, extra_context)
+        with registry_change():
+            return super().recover_view(request, version_id, extra_context)
+
+    # Every write the admin makes is one announced registry change, with what
+    # its inlines, reverts and recoveries write (see organizations.services).
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with registry_change():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        with registry_change():
+            return super().delete_view(request, object_id, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        with registry_change():
+            return super().revision_view(request, object_id, version_id, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {"has_recover_permission": self.has_recover_permission(request)} | (
@@ -221,8 +175,10 @@ class RegistryAdmin(VersionAdmin):
             # bulk deletion runs outside the list's block for its snapshot
             # (see delete_queryset) to be kept.
             extra_context["has_change_permission"] = self.has_change_permission(request)
-            return admin.ModelAdmin.changelist_view(self, request, extra_context)
-        return super().changelist_view(request, extra_context)
+            with registry_change():
+                return admin.ModelAdmin.changelist_view(self, request, extra_context)
+        with registry_change():
+            return super().changelist_view(request, extra_context)
 
     def action_checkbox(self, obj):
         # Django renders this checkbox through the form template engine, a
@@ -245,52 +201,17 @@ class RegistryAdmin(VersionAdmin):
 
     def delete_model(self, request, obj):
         self._record_deletion(request, [obj])
-        if self.model not in EVIDENCE_RECORDS:
-            return super().delete_model(request, obj)
-        with _evidence_watched([obj]):
-            super().delete_model(request, obj)
+        super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         self._record_deletion(request, queryset)
-        if self.model not in EVIDENCE_RECORDS:
-            return super().delete_queryset(request, queryset)
-        with _evidence_watched(list(queryset)):
-            super().delete_queryset(request, queryset)
+        super().delete_queryset(request, queryset)
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         if protected:
-            # Say which claims cite the record, not only that evidence points at it.
-            from articles.evidence.watch import citations_of
-
-            protected = [*citations_of(objs), *protected]
+            protected = [*protection_reasons(objs), *protected]
         return deleted, counts, perms_needed, protected
-
-    # Published articles whose evidence changes are flagged for review: the
-    # records are read before the change and compared once it and its
-    # related rows and inlines (save_related) are written. A revert or a
-    # recovery writes the old version before save_model runs, so those views
-    # start watching before they do.
-
-    def _start_evidence_watch(self, request: HttpRequest, records) -> None:
-        if self.model in EVIDENCE_RECORDS and not hasattr(request, "_evidence_watch"):
-            request._evidence_watch = _evidence_watch_start(records)
-
-    def save_model(self, request, obj, form, change):
-        self._start_evidence_watch(request, [obj] if change else [])
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        watch = getattr(request, "_evidence_watch", None)
-        if watch is not None:
-            watch.finish()
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            current = self.model._default_manager.filter(pk=unquote(object_id)).first()
-            self._start_evidence_watch(request, [current] if current is not None else [])
-        return super().revision_view(request, object_id, version_id, extra_context)
 
 
 class USStatusFilter(admin.SimpleListFilter):
@@ -466,7 +387,13 @@ class OrganizationAdmin(RegistryAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is MembershipEvent:
-            withdrawn = [f.instance for f in formset.forms if withdraw_if_facts_changed(f)]
+            withdrawn = [
+                form.instance
+                for form in formset.forms
+                if verification_withdraw_if_facts_changed(
+                    event=form.instance, changed=form.changed_data
+                )
+            ]
             formset.save()
             if withdrawn:
                 _warn_withdrawn(request, withdrawn)
@@ -564,7 +491,7 @@ class MembershipEventAdmin(RegistryAdmin):
         return request.user.has_perm("organizations.verify_membershipevent")
 
     def save_model(self, request, obj, form, change):
-        withdrawn = withdraw_if_facts_changed(form)
+        withdrawn = verification_withdraw_if_facts_changed(event=obj, changed=form.changed_data)
         super().save_model(request, obj, form, change)
         if withdrawn:
             _warn_withdrawn(request, [obj])
@@ -577,7 +504,7 @@ class MembershipEventAdmin(RegistryAdmin):
     def verify(self, request, queryset):
         if not self.has_verify_permission(request):
             raise PermissionDenied
-        verified, skipped = verify_membership_events(events=queryset, by=request.user)
+        verified, skipped = membership_events_verify(events=queryset, by=request.user)
         for event in verified:
             self.log_change(request, event, gettext("Verified."))
         if verified:
@@ -607,7 +534,7 @@ class MembershipEventAdmin(RegistryAdmin):
     def withdraw_verification(self, request, queryset):
         if not self.has_verify_permission(request):
             raise PermissionDenied
-        withdrawn = withdraw_membership_event_verifications(events=queryset)
+        withdrawn = membership_event_verifications_withdraw(events=queryset)
         for event in withdrawn:
             self.log_change(request, event, gettext("Verification withdrawn."))
         self.message_user(

@@ -1,11 +1,12 @@
 """Evidence changes: flag published translations whose cited registry records changed.
 
-The places that change registry records call this module explicitly (no
-signals): the registry admin when it saves, deletes, reverts or withdraws a
-verification, and `load_registry` after it writes. Each hands over the
-records' watched fields before and after (`RecordState`), and every
-published translation of an article with a claim citing a changed record
-gets an open `EvidenceChange` holding each field's before and after.
+The registry announces every change to its records (`organizations.signals`:
+`registry_changing` before the first write, `registry_changed` with each
+record's values before and after), whoever makes it: its admin, its
+services, `load_registry`, or a `save()` in the shell. `watch_the_registry`
+(called by the app's `ready`) subscribes; every published translation of an
+article with a claim citing a changed record gets an open `EvidenceChange`
+holding each watched field's before and after.
 
 What counts as a change that matters:
 
@@ -37,8 +38,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -54,6 +54,7 @@ from django.utils.translation import gettext, override
 from articles.evidence import figures
 from articles.models import EvidenceChange, Translation
 from organizations.models import Instrument, MembershipEvent, Organization
+from organizations.signals import registry_changed, registry_changing
 
 RecordType = EvidenceChange.RecordType
 
@@ -373,52 +374,35 @@ def _save_flags(flags: dict[tuple[int, str, int], tuple[str, dict]]) -> list[Evi
     return created + updated
 
 
-# Watching a change ----------------------------------------------------------
+# Listening to the registry -------------------------------------------------
+
+_FIGURES_NOTE = "articles.evidence.figures_before"
 
 
-class RegistryChangeWatch:
-    """The watched records and published figures before a change, compared after it.
-
-    Start it before the change and call `finish` once the change is written.
-    An organization brings its membership events along, because its admin
-    page edits them inline.
-    """
-
-    def __init__(self, records: Iterable[models.Model]) -> None:
-        self.pks: dict[type[models.Model], set[int]] = defaultdict(set)
-        for record in records:
-            model = type(record)
-            if model in RECORD_TYPES and record.pk is not None:
-                self.pks[model].add(record.pk)
-        organizations = self.pks.get(Organization)
-        if organizations:
-            self.pks[MembershipEvent].update(
-                MembershipEvent.objects.filter(organization__in=organizations).values_list(
-                    "pk", flat=True
-                )
-            )
-        self.before = {model: record_states(model, pks) for model, pks in self.pks.items()}
-        self.figures_before = published_figure_values()
-        self.finished = False
-
-    def finish(self) -> list[EvidenceChange]:
-        """Compare with how things are now and flag what changed; only the first call counts."""
-        if self.finished:
-            return []
-        self.finished = True
-        pairs = []
-        for model, before in self.before.items():
-            after = record_states(model, before)
-            pairs += [(state, after.get(pk)) for pk, state in before.items()]
-        return evidence_changes_record_many(pairs=pairs, figures_before=self.figures_before)
+def _before_registry_change(sender, change, **kwargs) -> None:
+    change.notes[_FIGURES_NOTE] = published_figure_values()
 
 
-@contextmanager
-def registry_changes_watched(records: Iterable[models.Model]) -> Iterator[RegistryChangeWatch]:
-    """Watch `records` (and the published figures) across the block; flag what changed."""
-    watch = RegistryChangeWatch(records)
-    yield watch
-    watch.finish()
+def _after_registry_change(sender, change, changes, **kwargs) -> list[EvidenceChange]:
+    pairs = [
+        (
+            record_state_from_values(item.model, item.pk, item.before)
+            if item.before is not None
+            else None,
+            record_state_from_values(item.model, item.pk, item.after)
+            if item.after is not None
+            else None,
+        )
+        for item in changes
+        if item.model in RECORD_TYPES
+    ]
+    return evidence_changes_record_many(pairs=pairs, figures_before=change.notes.get(_FIGURES_NOTE))
+
+
+def watch_the_registry() -> None:
+    """Flag published claims whenever the registry changes (called by the app's `ready`)."""
+    registry_changing.connect(_before_registry_change, dispatch_uid="articles.evidence.watch")
+    registry_changed.connect(_after_registry_change, dispatch_uid="articles.evidence.watch")
 
 
 # Showing --------------------------------------------------------------------
@@ -468,33 +452,4 @@ def describe_changes(change: EvidenceChange) -> list[tuple[str, str, str]]:
             _shown_value(change.record_type, name, change.changes[name].get("after")),
         )
         for name in names
-    ]
-
-
-def citations_of(records: Iterable[models.Model]) -> list[str]:
-    """Why each of `records` cannot be deleted: the claims citing it as evidence."""
-    from articles.models import Evidence
-
-    by_field: dict[str, set[int]] = defaultdict(set)
-    for record in records:
-        record_type = RECORD_TYPES.get(type(record))
-        if record_type is not None and record.pk is not None:
-            by_field[EVIDENCE_FIELDS[record_type]].add(record.pk)
-    if not by_field:
-        return []
-    citing = (
-        Evidence.objects.filter(
-            reduce(or_, (Q(**{f"{field}__in": pks}) for field, pks in by_field.items()))
-        )
-        .values_list("claim__number", "claim__article__slug")
-        .distinct()
-        .order_by("claim__article__slug", "claim__number")
-    )
-    return [
-        gettext(
-            "Cited as evidence by claim %(number)s of “%(article)s”: change that evidence "
-            "before deleting the record."
-        )
-        % {"number": number, "article": slug}
-        for number, slug in citing
     ]

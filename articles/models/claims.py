@@ -218,6 +218,14 @@ class Evidence(models.Model):
         """The registry record this evidence points at."""
         return self.organization or self.event or self.instrument
 
+    @property
+    def protection_reason(self) -> str:
+        """Why the registry record this evidence cites cannot be deleted (read by its admin)."""
+        return _(
+            "Cited as evidence by claim %(number)s of “%(article)s”: change that evidence "
+            "before deleting the record."
+        ) % {"number": self.claim.number, "article": self.claim.article.slug}
+
     def get_target_url(self) -> str:
         """The public page of the registry record."""
         target = self.target

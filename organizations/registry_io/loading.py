@@ -45,6 +45,7 @@ from organizations.registry_io.reading import (
 )
 from organizations.registry_io.schema import TABLES, TABLES_BY_NAME
 from organizations.registry_io.validation import check_rows, row_key
+from organizations.services import ANNOUNCED_MODELS, registry_change
 
 BUNDLED_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "registry"
 
@@ -345,12 +346,17 @@ class _Writer:
         self.changed: dict[type[models.Model], list[tuple[int, dict, dict]]] = defaultdict(list)
 
     def write(self) -> LoadReport:
-        # Published articles cite registry records: the articles app flags
-        # those whose evidence this load changes (imported here, as the
-        # registry does not otherwise depend on the articles).
-        from articles.evidence import watch as evidence_watch
+        """Write every table, announcing what changed as one registry change."""
+        with registry_change() as change:
+            # Bulk writes send no model signals: the change is announced by hand.
+            change.start()
+            self._write_tables()
+            for model in ANNOUNCED_MODELS:
+                for pk, old, new in self.changed[model]:
+                    change.record(model, pk, old, new)
+        return self.report
 
-        figures_before = evidence_watch.published_figure_values()
+    def _write_tables(self) -> None:
         for table, write in (
             ("domains", self._domains),
             ("instruments", self._instruments),
@@ -361,18 +367,6 @@ class _Writer:
         ):
             if self.rows[table]:
                 write()
-        evidence_watch.evidence_changes_record_many(
-            pairs=[
-                (
-                    evidence_watch.record_state_from_values(model, pk, old),
-                    evidence_watch.record_state_from_values(model, pk, new),
-                )
-                for model in evidence_watch.RECORD_TYPES
-                for pk, old, new in self.changed[model]
-            ],
-            figures_before=figures_before,
-        )
-        return self.report
 
     def _pks(self, table: str) -> dict[str, int]:
         """Ids by slug (or URL): the table as it was, plus what this load created."""

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
-from organizations.admin import verify_membership_events
+from organizations.services import membership_events_verify
 from organizations.models import MembershipEvent
 
 pytestmark = pytest.mark.django_db
@@ -205,7 +205,7 @@ def test_event_shows_verified_once_a_moderator_verifies_it(client, published):
     url = "/api/events/world-health-organization-withdrawal-effective-2025-01-22/"
     before = client.get(url)
     assert before.json()["verified"] is False
-    verify_membership_events(
+    membership_events_verify(
         events=MembershipEvent.objects.filter(
             key="world-health-organization-withdrawal-effective-2025-01-22"
         ),

@@ -512,3 +512,48 @@ def test_load_registry_records_flags_for_many_records_in_a_fixed_number_of_queri
         evidence_watch.evidence_changes_record_many(pairs=states(D(2027, 1, 1)))
 
     assert len(open_flags()) == 2
+
+
+# The registry announces its changes; the newsroom listens -------------------
+
+
+def test_a_cited_event_changed_through_the_registry_service_flags_its_citing_versions(cited):
+    """No admin, no loader: the registry's own service, as a shell or a command would call it."""
+    from organizations.services import membership_event_update
+
+    membership_event_update(event=cited["event"], effective_on=D(2026, 3, 1))
+
+    flags = open_flags()
+    assert {flag.translation for flag in flags} == {cited["original"], cited["english"]}
+    assert {flag.changes["effective_on"]["after"] for flag in flags} == {"2026-03-01"}
+
+
+def test_a_cited_record_saved_in_the_shell_flags_its_citing_versions(cited):
+    organization = MembershipEvent.objects.get(pk=cited["event"].pk).organization
+    organization.un_related = True
+    organization.save()
+
+    instrument = Instrument.objects.get(pk=cited["instrument"].pk)
+    instrument.citation = "90 FR 8361"
+    instrument.save(update_fields=["citation"])
+
+    assert {(flag.record_type, flag.translation_id) for flag in open_flags()} == {
+        (RecordType.ORGANIZATION, cited["original"].pk),
+        (RecordType.ORGANIZATION, cited["english"].pk),
+        (RecordType.INSTRUMENT, cited["original"].pk),
+        (RecordType.INSTRUMENT, cited["english"].pk),
+    }
+
+
+def test_a_registry_change_that_rolls_back_flags_nothing(cited):
+    from django.db import transaction
+
+    from organizations.services import registry_change
+
+    event = cited["event"]
+    with pytest.raises(RuntimeError), transaction.atomic(), registry_change():
+        event.effective_on = D(2026, 3, 1)
+        event.save()
+        raise RuntimeError
+
+    assert open_flags() == []

@@ -1,0 +1,302 @@
+"""Writing the registry: every change is announced, however it is made.
+
+A change runs inside `registry_change()`. The first write in it sends
+`registry_changing`; its end reads every record it touched again and sends
+`registry_changed` with each record's values before and after (see
+`organizations.signals`). Saving or deleting an organization, a membership
+event or an instrument through the ORM joins the change in progress, or
+makes a change of its own when there is none: a management command or the
+shell announces its writes exactly as the admin does. Bulk writers
+(`load_registry`) open a change, `start` it before writing and `record` what
+they wrote.
+
+The services below are the registry's write operations with their rules;
+the admin calls them, and so should any other writer.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
+
+from organizations.models import Instrument, MembershipEvent, Organization
+from organizations.signals import RecordChange, registry_changed, registry_changing
+
+# The records whose changes are announced: what published claims cite as
+# evidence and what figure checks count.
+ANNOUNCED_MODELS: tuple[type[models.Model], ...] = (Organization, MembershipEvent, Instrument)
+
+# The facts of a membership event; changing any withdraws its verification.
+EVENT_FACTS = frozenset(
+    {
+        "organization",
+        "country",
+        "kind",
+        "announced_on",
+        "effective_on",
+        "date_precision",
+        "instrument",
+    }
+)
+
+
+def record_values(model: type[models.Model], pks: Iterable[Any]) -> dict[Any, dict[str, Any]]:
+    """The stored column values of the records `pks` of `model`, by attribute name (one query)."""
+    pks = set(pks)
+    if not pks:
+        return {}
+    names = [field.attname for field in model._meta.concrete_fields]
+    rows = model._base_manager.filter(pk__in=pks).values(*names)
+    return {row[model._meta.pk.attname]: row for row in rows}
+
+
+class RegistryChange:
+    """One change to the registry: what it touched, read before it and after it."""
+
+    def __init__(self) -> None:
+        # What listeners keep between the two signals, each under a key of its own.
+        self.notes: dict[str, Any] = {}
+        self.started = False
+        self.finished = False
+        self._before: dict[type[models.Model], dict[Any, dict[str, Any] | None]] = defaultdict(dict)
+        self._recorded: list[RecordChange] = []
+
+    def start(self) -> None:
+        """Announce that writes are about to happen (`registry_changing`), once."""
+        if not self.started:
+            self.started = True
+            registry_changing.send(sender=RegistryChange, change=self)
+
+    def track(self, record: models.Model) -> None:
+        """Read `record` as stored before it is written, unless this change has already."""
+        self.start()
+        model = type(record)
+        if record.pk is not None and record.pk not in self._before[model]:
+            self._before[model][record.pk] = record_values(model, [record.pk]).get(record.pk)
+
+    def created(self, record: models.Model) -> None:
+        """Count a record this change created (it had no values before)."""
+        self.start()
+        self._before[type(record)].setdefault(record.pk, None)
+
+    def record(self, model: type[models.Model], pk: Any, before: dict | None, after: dict | None):
+        """A change the caller wrote in bulk, with the values it knows before and after."""
+        self.start()
+        self._recorded.append(RecordChange(model, pk, before, after))
+
+    def finish(self) -> list[RecordChange]:
+        """Read the touched records again and announce the change (`registry_changed`)."""
+        if self.finished or not self.started:
+            return []
+        self.finished = True
+        changes = list(self._recorded)
+        for model, before in self._before.items():
+            after = record_values(model, before)
+            changes += [
+                RecordChange(model, pk, values, after.get(pk))
+                for pk, values in before.items()
+                if values != after.get(pk)
+            ]
+        registry_changed.send(sender=RegistryChange, change=self, changes=changes)
+        return changes
+
+
+_current: ContextVar[RegistryChange | None] = ContextVar("registry_change", default=None)
+
+
+@contextmanager
+def registry_change() -> Iterator[RegistryChange]:
+    """Gather the registry writes of the block into one announced change.
+
+    Nested blocks join the outermost one. When the block raises, nothing is
+    announced: its transaction is expected to roll the writes back.
+    """
+    outer = _current.get()
+    if outer is not None:
+        yield outer
+        return
+    change = RegistryChange()
+    token = _current.set(change)
+    try:
+        yield change
+    finally:
+        _current.reset(token)
+    change.finish()
+
+
+# Writes through the ORM join the change in progress, or announce their own.
+
+
+def _change_for(instance: models.Model, *, raw: bool = False) -> RegistryChange | None:
+    current = _current.get()
+    if current is not None:
+        return current
+    if raw:
+        # Fixtures and restores load rows as they were: there is nothing to announce.
+        return None
+    own = RegistryChange()
+    instance._registry_change = own
+    return own
+
+
+def _finish_own(instance: models.Model) -> None:
+    own = instance.__dict__.pop("_registry_change", None)
+    if own is not None:
+        own.finish()
+
+
+def _before_save(sender, instance, raw=False, **kwargs) -> None:
+    change = _change_for(instance, raw=raw)
+    if change is None:
+        return
+    # A revert or a restore saves an instance built afresh, with its id set:
+    # whatever its state says, a record with an id is read as stored first.
+    if instance.pk is None:
+        change.start()
+    else:
+        change.track(instance)
+
+
+def _after_save(sender, instance, created, raw=False, **kwargs) -> None:
+    change = instance.__dict__.get("_registry_change") or _current.get()
+    if change is not None and created:
+        change.created(instance)
+    _finish_own(instance)
+
+
+def _before_delete(sender, instance, **kwargs) -> None:
+    change = _change_for(instance)
+    if change is not None:
+        change.track(instance)
+
+
+def _after_delete(sender, instance, **kwargs) -> None:
+    _finish_own(instance)
+
+
+def _around_relinking(sender, instance, action, reverse, **kwargs) -> None:
+    # An organization's domains count in figures: relinking them is a change.
+    if reverse or not isinstance(instance, Organization):
+        return
+    if action.startswith("pre_"):
+        change = _change_for(instance)
+        if change is not None:
+            change.track(instance)
+    elif action.startswith("post_"):
+        _finish_own(instance)
+
+
+def announce_orm_writes() -> None:
+    """Connect the ORM's model signals of the announced models (called by the app's `ready`)."""
+    for model in ANNOUNCED_MODELS:
+        uid = f"organizations.services.{model.__name__}"
+        pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}.pre_save")
+        post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}.post_save")
+        pre_delete.connect(_before_delete, sender=model, dispatch_uid=f"{uid}.pre_delete")
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}.post_delete")
+    m2m_changed.connect(
+        _around_relinking,
+        sender=Organization.domains.through,
+        dispatch_uid="organizations.services.domains",
+    )
+
+
+# The registry's write operations
+
+
+def verification_withdraw_if_facts_changed(
+    *, event: MembershipEvent, changed: Iterable[str]
+) -> bool:
+    """Clear the verification of `event` (not yet saved) when one of its facts is among `changed`.
+
+    A moderator verified the facts as they were; changed facts need a new
+    verification. Returns whether a verification was withdrawn.
+    """
+    if event.pk and event.verified_at and EVENT_FACTS.intersection(changed):
+        event.verified_by, event.verified_at = None, None
+        return True
+    return False
+
+
+def membership_event_update(*, event: MembershipEvent, **fields: Any) -> MembershipEvent:
+    """Change the fields of a membership event and save it, announcing the change.
+
+    Changing one of its facts (`EVENT_FACTS`) withdraws its verification.
+    """
+    unknown = set(fields) - {field.name for field in MembershipEvent._meta.fields}
+    if unknown:
+        raise TypeError(f"Membership events have no field {', '.join(sorted(unknown))}.")
+    changed = [name for name, value in fields.items() if getattr(event, name) != value]
+    for name, value in fields.items():
+        setattr(event, name, value)
+    verification_withdraw_if_facts_changed(event=event, changed=changed)
+    event.full_clean()
+    with transaction.atomic(), registry_change():
+        event.save()
+    return event
+
+
+def organization_update(*, organization: Organization, **fields: Any) -> Organization:
+    """Change the fields of an organization and save it, announcing the change."""
+    for name, value in fields.items():
+        setattr(organization, name, value)
+    organization.full_clean()
+    with transaction.atomic(), registry_change():
+        organization.save()
+    return organization
+
+
+def instrument_update(*, instrument: Instrument, **fields: Any) -> Instrument:
+    """Change the fields of an instrument and save it, announcing the change."""
+    for name, value in fields.items():
+        setattr(instrument, name, value)
+    instrument.full_clean()
+    with transaction.atomic(), registry_change():
+        instrument.save()
+    return instrument
+
+
+def membership_events_verify(
+    *,
+    events: models.QuerySet[MembershipEvent],
+    by: AbstractBaseUser,
+    at: datetime.datetime | None = None,
+) -> tuple[list[MembershipEvent], list[MembershipEvent]]:
+    """Mark `events` verified by `by`; return (verified, skipped for citing no source).
+
+    An event is only ever shown as verified when it cites a source, so those
+    without one are left as they are.
+    """
+    at = at or timezone.now()
+    verified, skipped = [], []
+    with transaction.atomic(), registry_change():
+        for event in events.prefetch_related("sources"):
+            if not event.sources.all():
+                skipped.append(event)
+                continue
+            event.verified_by, event.verified_at = by, at
+            event.save(update_fields=["verified_by", "verified_at", "updated_at"])
+            verified.append(event)
+    return verified, skipped
+
+
+def membership_event_verifications_withdraw(
+    *, events: models.QuerySet[MembershipEvent]
+) -> list[MembershipEvent]:
+    """Clear the verification of those `events` that had one; return them."""
+    withdrawn = []
+    with transaction.atomic(), registry_change():
+        for event in events.filter(verified_at__isnull=False):
+            event.verified_by, event.verified_at = None, None
+            event.save(update_fields=["verified_by", "verified_at", "updated_at"])
+            withdrawn.append(event)
+    return withdrawn
