@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
-from organizations.services import membership_events_verify
 from organizations.models import MembershipEvent
+from organizations.services import membership_events_verify
 
 pytestmark = pytest.mark.django_db
 
