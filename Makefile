@@ -16,7 +16,7 @@ help:
 	@echo "make run              serve the demo site on http://$(HOST):$(PORT)/ (SQLite)"
 	@echo "make test             run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make test-browser     only the browser tests (Playwright, Chromium, axe-core)"
-	@echo "make lint             ruff check and format check"
+	@echo "make lint             ruff check, format check and the import contracts"
 	@echo "make migrations-check fail when a model change lacks its migration"
 	@echo "make bench            the scale data set and the load benchmark (SCALE=small|full|tenfold)"
 	@echo "make demo-check       seed a fresh demo database and run check_claims on it"
@@ -56,9 +56,11 @@ test: install messages node_modules/axe-core/axe.min.js
 test-browser: install messages node_modules/axe-core/axe.min.js
 	$(VENV)/bin/pytest tests/browser $(TEST_ARGS)
 
+# Ruff, then the import contracts in pyproject.toml: layers run one way, no cycles.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff check --fix .
