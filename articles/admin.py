@@ -30,7 +30,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from articles import selectors, workflow
+from articles import checks, workflow
 from articles.evidence import figures
 from articles.forms import CompareRevisionsForm, RevisionForm, TransitionForm, TranslationAddForm
 from articles.models import (
@@ -201,9 +201,9 @@ class ArticleProblemsFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(pk__in=selectors.articles_with_problems())
+            return queryset.filter(pk__in=checks.articles_with_problems())
         if self.value() == "no":
-            return queryset.exclude(pk__in=selectors.articles_with_problems())
+            return queryset.exclude(pk__in=checks.articles_with_problems())
         return queryset
 
 
@@ -212,7 +212,7 @@ class ArticleChangeList(ChangeList):
 
     def get_results(self, request):
         super().get_results(request)
-        problems = selectors.article_problems(article.pk for article in self.result_list)
+        problems = checks.check_articles(article.pk for article in self.result_list)
         for article in self.result_list:
             article.problems = problems[article.pk]
 
@@ -289,22 +289,17 @@ class ArticleAdmin(admin.ModelAdmin):
     def problem_count(self, article: Article):
         problems = getattr(article, "problems", None)
         if problems is None:
-            problems = selectors.article_problems([article.pk])[article.pk]
-        if not problems.count:
+            problems = checks.check_articles([article.pk])[article.pk]
+        if not problems:
             return "0"
         url = reverse("admin:articles_article_claims", args=[article.pk])
-        return format_html('<a class="problem-count" href="{}">{}</a>', url, problems.count)
+        return format_html('<a class="problem-count" href="{}">{}</a>', url, len(problems))
 
     @admin.display(description=_("problems"))
     def problems_summary(self, article: Article):
         if article.pk is None:
             return "—"
-        problems = selectors.article_problems([article.pk])[article.pk]
-        lines = [_problem_line(problem) for problem in problems.anchors]
-        lines += [
-            gettext("Claim %(number)s has no evidence from the registry.") % {"number": number}
-            for number in problems.without_evidence
-        ]
+        lines = [problem.message for problem in checks.check_articles([article.pk])[article.pk]]
         if not lines:
             return gettext("No problems: every anchor is found and every claim has evidence.")
         return format_html(
@@ -405,22 +400,6 @@ class ArticleAdmin(admin.ModelAdmin):
             "add_claim_url": reverse("admin:articles_claim_add") + f"?article={article.pk}",
         }
         return TemplateResponse(request, "admin/articles/article/claims.html", context)
-
-
-def _problem_line(problem: selectors.AnchorProblem) -> str:
-    if problem.state == AnchorState.ORPHANED:
-        message = gettext(
-            "Claim %(number)s [%(language)s]: the quote “%(quote)s” is not in the latest text."
-        )
-    else:
-        message = gettext(
-            "Claim %(number)s [%(language)s]: the quote “%(quote)s” appears more than once."
-        )
-    return message % {
-        "number": problem.claim_number,
-        "language": problem.language,
-        "quote": problem.quote,
-    }
 
 
 # Translations

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -38,14 +38,12 @@ from articles.models import (
     ReviewLog,
     Translation,
 )
-from articles.text.anchors import AnchorState, Quote, resolve_all
+from articles.text.anchors import Quote
 from organizations.models import MembershipEvent, Organization, Source
 
 HOME_PAGE_SIZE = 20
 OTHER_LANGUAGES_LIMIT = 20
 CITED_IN_LIMIT = 25
-# Admin problem checks read anchors and texts in batches of this many articles.
-PROBLEM_BATCH = 500
 
 
 def bylines_prefetch() -> Prefetch:
@@ -317,92 +315,3 @@ def citing_translations(*, organization: Organization, language: str) -> list[Tr
         .filter(Exists(evidence), pk=Subquery(preferred))
         .order_by("-first_published_at", "-pk")[:CITED_IN_LIMIT]
     )
-
-
-# Admin: problems with claims
-
-
-@dataclass(frozen=True)
-class AnchorProblem:
-    """An anchor that does not pick exactly one place in its version's latest text."""
-
-    claim_number: int
-    language: str
-    state: AnchorState
-    quote: str
-
-
-@dataclass
-class ArticleProblems:
-    """What keeps an article's claims from being checkable by readers."""
-
-    anchors: list[AnchorProblem] = field(default_factory=list)
-    without_evidence: list[int] = field(default_factory=list)
-
-    @property
-    def orphaned(self) -> list[AnchorProblem]:
-        return [problem for problem in self.anchors if problem.state == AnchorState.ORPHANED]
-
-    @property
-    def ambiguous(self) -> list[AnchorProblem]:
-        return [problem for problem in self.anchors if problem.state == AnchorState.AMBIGUOUS]
-
-    @property
-    def count(self) -> int:
-        return len(self.anchors) + len(self.without_evidence)
-
-
-def article_problems(article_ids: Iterable[int]) -> dict[int, ArticleProblems]:
-    """Orphaned and ambiguous anchors and claims without evidence, per article.
-
-    Anchors are resolved against the latest text of their language version
-    (a version with no text yet orphans them). Three queries per batch of
-    PROBLEM_BATCH articles.
-    """
-    ids = list(dict.fromkeys(article_ids))
-    problems: dict[int, ArticleProblems] = {pk: ArticleProblems() for pk in ids}
-    for first in range(0, len(ids), PROBLEM_BATCH):
-        _collect_problems(ids[first : first + PROBLEM_BATCH], problems)
-    return problems
-
-
-def _collect_problems(ids: Sequence[int], problems: dict[int, ArticleProblems]) -> None:
-    bodies = {
-        row["pk"]: (row["article_id"], row["language"], row["latest_revision__body"] or "")
-        for row in Translation.objects.filter(article_id__in=ids).values(
-            "pk", "article_id", "language", "latest_revision__body"
-        )
-    }
-    quotes: dict[int, dict[tuple[int, str], Quote]] = defaultdict(dict)
-    for row in (
-        ClaimAnchor.objects.filter(claim__article_id__in=ids)
-        .values("translation_id", "claim__number", "quote", "prefix", "suffix")
-        .order_by("claim__number", "translation_id")
-    ):
-        quotes[row["translation_id"]][(row["claim__number"], row["quote"])] = Quote(
-            row["quote"], row["prefix"], row["suffix"]
-        )
-    for translation_id, by_claim in quotes.items():
-        if translation_id not in bodies:
-            continue
-        article_id, language, body = bodies[translation_id]
-        for (number, quote), resolution in resolve_all(body, by_claim).items():
-            if resolution.state != AnchorState.FOUND:
-                problems[article_id].anchors.append(
-                    AnchorProblem(number, language, resolution.state, quote)
-                )
-    for article_id, number in (
-        Claim.objects.filter(article_id__in=ids)
-        .without_evidence()
-        .order_by("number")
-        .values_list("article_id", "number")
-    ):
-        problems[article_id].without_evidence.append(number)
-    for found in problems.values():
-        found.anchors.sort(key=lambda problem: (problem.claim_number, problem.language))
-
-
-def articles_with_problems() -> list[int]:
-    """Ids of every article that has at least one problem (reads all anchors and texts)."""
-    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
-    return [pk for pk, found in article_problems(ids).items() if found.count]

@@ -21,8 +21,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from articles import checks
 from articles.models import (
     Claim,
     ClaimAnchor,
@@ -32,7 +32,7 @@ from articles.models import (
     Revision,
     Translation,
 )
-from articles.text.anchors import AnchorState, Quote, plain_text, resolve, resolve_all
+from articles.text.anchors import AnchorState, Quote, plain_text, resolve
 from articles.text.diff import ParagraphChange, ParagraphChangeKind, diff_html, paragraph_diff
 from articles.text.rendering import ClaimMark, render_body
 from articles.workflow import submission_problems
@@ -91,17 +91,15 @@ def _approved_through():
 def translations_in_review(*, user: AbstractBaseUser) -> QuerySet[Translation]:
     """Translations in review, oldest submission first, annotated for `user`'s queue.
 
-    Annotations: `is_outdated`; `original_pk` (the article's original);
-    `original_is_published`; `written_by_user`, whether `user` wrote a
-    revision since the last approved one, which the four-eyes rule forbids
-    them to approve.
+    Annotations: `is_outdated`; `original_is_published`; `written_by_user`,
+    whether `user` wrote a revision since the last approved one, which the
+    four-eyes rule forbids them to approve.
     """
     return (
         Translation.objects.in_review()
         .with_outdated()
         .alias(approved_through=_approved_through())
         .annotate(
-            original_pk=Subquery(_original_of_outer().values("pk")[:1]),
             original_is_published=Exists(_original_of_outer().filter(live_revision__isnull=False)),
             written_by_user=Exists(
                 Revision.objects.filter(
@@ -131,52 +129,12 @@ def review_queue(*, user: AbstractBaseUser) -> list[QueueEntry]:
 
 
 def problem_counts(translations: Sequence[Translation]) -> dict[int, int]:
-    """How many problems `workflow.submission_problems` finds in each translation.
+    """How many problems block each translation, as `articles.checks` finds them.
 
-    The same rules, checked for many translations with two queries: every
-    claim anchored in the original is anchored in the translation (in the
-    original, every claim), every anchor matches exactly one place in the
-    latest text, every claim has evidence. Each translation needs the
-    `original_pk` annotation of `translations_in_review`.
+    The translations come with their latest revision loaded, so the check
+    reads only the claims and anchors of their articles (two queries).
     """
-    if not translations:
-        return {}
-    claims_by_article: dict[int, list[Claim]] = defaultdict(list)
-    claims = (
-        Claim.objects.filter(article_id__in={t.article_id for t in translations})
-        .order_by("number")
-        .annotate(has_evidence=Exists(Evidence.objects.filter(claim=OuterRef("pk"))))
-        .prefetch_related("anchors")
-    )
-    for claim in claims:
-        claims_by_article[claim.article_id].append(claim)
-
-    counts = {}
-    for translation in translations:
-        revision = translation.latest_revision
-        if revision is None:
-            counts[translation.pk] = 1
-            continue
-        count = 0
-        own_anchors: dict[int, ClaimAnchor] = {}
-        for claim in claims_by_article[translation.article_id]:
-            anchors = {anchor.translation_id: anchor for anchor in claim.anchors.all()}
-            if translation.pk in anchors:
-                own_anchors[claim.number] = anchors[translation.pk]
-            elif translation.is_original or translation.original_pk in anchors:
-                count += 1
-            if not claim.has_evidence:
-                count += 1
-        resolutions = resolve_all(
-            revision.body,
-            {
-                number: Quote(anchor.quote, anchor.prefix, anchor.suffix)
-                for number, anchor in own_anchors.items()
-            },
-        )
-        count += sum(not resolution.is_found for resolution in resolutions.values())
-        counts[translation.pk] = count
-    return counts
+    return {pk: len(check.blocking) for pk, check in checks.check_versions(translations).items()}
 
 
 def outdated_published_translations() -> QuerySet[Translation]:
@@ -302,15 +260,6 @@ class EvidenceLink:
     public_url: str
 
 
-ANCHOR_MISSING = "missing"
-ANCHOR_STATES = {
-    AnchorState.FOUND: gettext_lazy("found"),
-    AnchorState.AMBIGUOUS: gettext_lazy("quote appears more than once"),
-    AnchorState.ORPHANED: gettext_lazy("quote not in the text"),
-    ANCHOR_MISSING: gettext_lazy("not anchored"),
-}
-
-
 @dataclass(frozen=True)
 class ClaimReview:
     """A claim, where its anchor stands on each side, and its evidence."""
@@ -322,11 +271,11 @@ class ClaimReview:
 
     @property
     def original_state_label(self) -> str:
-        return ANCHOR_STATES[self.original_state]
+        return checks.anchor_state_label(self.original_state)
 
     @property
     def translation_state_label(self) -> str:
-        return ANCHOR_STATES[self.translation_state]
+        return checks.anchor_state_label(self.translation_state)
 
 
 @dataclass(frozen=True)
@@ -382,7 +331,7 @@ class ReviewPage:
     original_block_count: int
     translation_block_count: int
     claims: list[ClaimReview]
-    problems: list[str]
+    problems: list[checks.Problem]
     live_changes: TextChanges | None
     original_changes: OriginalChanges | None
     history: list[ReviewLog]
@@ -458,8 +407,8 @@ def review_page(*, translation: Translation) -> ReviewPage:
         claims=[
             ClaimReview(
                 claim=claim,
-                original_state=original_states.get(claim.number, ANCHOR_MISSING),
-                translation_state=translation_states.get(claim.number, ANCHOR_MISSING),
+                original_state=original_states.get(claim.number, checks.MISSING),
+                translation_state=translation_states.get(claim.number, checks.MISSING),
                 evidence=[_evidence_link(evidence) for evidence in claim.evidence.all()],
             )
             for claim in claims

@@ -18,14 +18,15 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, prefetch_related_objects
+from django.db.models import Max, prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from articles.models import Claim, Evidence, EvidenceChange, ReviewLog, Revision, Translation
+from articles import checks
+from articles.checks import Problem
+from articles.models import EvidenceChange, ReviewLog, Revision, Translation
 from articles.search_index import search_index_update
-from articles.text.anchors import AnchorState, Quote, resolve_all
 from articles.workflow.notifications import send_review_notification
 
 if TYPE_CHECKING:
@@ -50,10 +51,11 @@ class CommentRequired(TransitionNotAllowed):
 
 
 class SubmissionBlocked(TransitionNotAllowed):
-    """The text is not ready for review; `problems` lists each reason."""
+    """The text is not ready for review; `problems` says each reason, `found` holds them."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = list(problems)
+    def __init__(self, found: list[Problem]) -> None:
+        self.found = list(found)
+        self.problems = [problem.message for problem in self.found]
         super().__init__(
             _("This translation cannot go to review yet: %(problems)s")
             % {"problems": " ".join(self.problems)}
@@ -154,79 +156,15 @@ def _log(
     return entry
 
 
-def submission_problems(*, translation: Translation) -> list[str]:
+def submission_problems(*, translation: Translation) -> list[Problem]:
     """Why the translation's latest revision cannot go to review or be published, if anything.
 
-    Every claim anchored in the original must be anchored in this version too
-    (in the original itself, every claim); every anchor must match exactly one
-    place in the latest text; every claim needs evidence from the registry.
+    The problems of its text that `articles.checks` finds blocking: no text,
+    claims not anchored (in the original, any claim; in a translation, any
+    the original anchors), anchors orphaned or ambiguous, claims without
+    evidence.
     """
-    revision = translation.latest_revision
-    if revision is None:
-        return [_("There is no text to review yet.")]
-    claims = list(
-        Claim.objects.filter(article_id=translation.article_id)
-        .order_by("number")
-        .annotate(has_evidence=Exists(Evidence.objects.filter(claim=OuterRef("pk"))))
-        .prefetch_related("anchors")
-    )
-    original_id = (
-        translation.pk
-        if translation.is_original
-        else Translation.objects.filter(article_id=translation.article_id, is_original=True)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    own_anchors = {}
-    missing = set()
-    for claim in claims:
-        anchors = {anchor.translation_id: anchor for anchor in claim.anchors.all()}
-        if translation.pk in anchors:
-            own_anchors[claim.number] = anchors[translation.pk]
-        elif translation.is_original or original_id in anchors:
-            missing.add(claim.number)
-    resolutions = resolve_all(
-        revision.body,
-        {
-            number: Quote(anchor.quote, anchor.prefix, anchor.suffix)
-            for number, anchor in own_anchors.items()
-        },
-    )
-
-    problems = []
-    for claim in claims:
-        number = claim.number
-        if number in missing:
-            if translation.is_original:
-                message = _("Claim %(number)s is not anchored in this text.")
-            else:
-                message = _(
-                    "Claim %(number)s is anchored in the original but not in this translation."
-                )
-            problems.append(message % {"number": number})
-        resolution = resolutions.get(number)
-        if resolution is not None and resolution.state == AnchorState.ORPHANED:
-            problems.append(
-                _("The quote of claim %(number)s (“%(quote)s”) no longer appears in the text.")
-                % {"number": number, "quote": own_anchors[number].quote}
-            )
-        elif resolution is not None and resolution.state == AnchorState.AMBIGUOUS:
-            problems.append(
-                _(
-                    "The quote of claim %(number)s (“%(quote)s”) appears %(count)s times; "
-                    "add a prefix or suffix to say which one is meant."
-                )
-                % {
-                    "number": number,
-                    "quote": own_anchors[number].quote,
-                    "count": resolution.candidates,
-                }
-            )
-        if not claim.has_evidence:
-            problems.append(
-                _("Claim %(number)s has no evidence from the registry.") % {"number": number}
-            )
-    return problems
+    return checks.check_versions([translation])[translation.pk].blocking
 
 
 def revision_create(

@@ -65,7 +65,7 @@ def test_a_quote_missing_from_the_live_text_fails_naming_article_claim_and_langu
     output = fails()
 
     slug = original.article.slug
-    assert f"{slug}: claim 2 [en]: the quote “not there” is not in the live text." in output
+    assert f"{slug}: Claim 2 [en]: the quote “not there” is not in the text." in output
 
 
 def test_an_ambiguous_quote_fails(published):
@@ -74,14 +74,14 @@ def test_an_ambiguous_quote_fails(published):
 
     output = fails()
 
-    assert "claim 1 [en]: the quote “holds” appears 2 times in the live text." in output
+    assert "Claim 1 [en]: the quote “holds” appears 2 times; add a prefix or suffix" in output
 
 
 def test_a_claim_not_anchored_in_a_published_translation_fails(published):
     _original, english = published
     ClaimAnchor.objects.filter(translation=english, claim__number=2).delete()
 
-    assert "claim 2 is not anchored in the en version." in fails()
+    assert "Claim 2 is not anchored in the English version." in fails()
 
 
 def test_a_claim_without_evidence_fails(published):
@@ -90,7 +90,7 @@ def test_a_claim_without_evidence_fails(published):
 
     output = fails()
 
-    assert f"{original.article.slug}: claim 1 has no evidence from the registry." in output
+    assert f"{original.article.slug}: Claim 1 has no evidence from the registry." in output
 
 
 def test_an_outdated_translation_fails(published, editor, moderator):
@@ -109,7 +109,7 @@ def test_an_outdated_translation_fails(published, editor, moderator):
     output = fails()
 
     assert (
-        "the en translation was made from revision 1 of the original; "
+        "The English translation was made from revision 1 of the original; "
         "readers of the original see revision 2."
     ) in output
 
@@ -121,8 +121,8 @@ def test_a_figure_the_registry_no_longer_gives_fails(demo_article):
 
     output = fails()
 
-    assert f"{demo_article.slug}: claim 1: the figure differs: stated 66, registry 65." in output
-    assert "claim 3: the figure differs: stated 35, registry 34." in output
+    assert f"{demo_article.slug}: Claim 1: the figure differs: stated 66, registry 65." in output
+    assert "Claim 3: the figure differs: stated 35, registry 34." in output
     assert "claim 2:" not in output
 
 
@@ -138,8 +138,8 @@ def test_an_unanswered_evidence_change_fails_until_acknowledged(published, moder
     evidence_watch.evidence_changes_record(before=before, after=evidence_watch.record_state(event))
 
     output = fails()
-    assert "changed after the en version was approved: effective on: — → " in output
-    assert "changed after the zh-hans version was approved" in output
+    assert "changed after the English version was approved: effective on: — → " in output
+    assert "changed after the Simplified Chinese version was approved" in output
 
     for translation in (original, english):
         workflow.evidence_change_acknowledge(translation=translation, by=moderator, comment="Ok.")
@@ -170,7 +170,7 @@ def test_json_report_lists_each_problem_and_still_fails(published):
         {
             "kind": "no_evidence",
             "article": original.article.slug,
-            "message": "claim 2 has no evidence from the registry.",
+            "message": "Claim 2 has no evidence from the registry.",
             "claim": 2,
             "language": None,
         }

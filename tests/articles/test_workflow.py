@@ -566,10 +566,10 @@ def test_submission_lists_every_problem(article, writer):
     with pytest.raises(SubmissionBlocked) as blocked:
         workflow.submit(translation=english, by=writer)
     assert blocked.value.problems == [
-        "The quote of claim 1 (“a sentence that was cut”) no longer appears in the text.",
-        "The quote of claim 2 (“statement number 2 holds”) appears 2 times; "
+        "Claim 1 [en]: the quote “a sentence that was cut” is not in the text.",
+        "Claim 2 [en]: the quote “statement number 2 holds” appears 2 times; "
         "add a prefix or suffix to say which one is meant.",
-        "Claim 3 is anchored in the original but not in this translation.",
+        "Claim 3 is not anchored in the English version.",
         "Claim 4 has no evidence from the registry.",
     ]
     assert all(problem in str(blocked.value) for problem in blocked.value.problems)
@@ -582,7 +582,7 @@ def test_every_claim_must_be_anchored_in_the_original(original, writer):
     factories.EvidenceFactory(claim=claim)
     with pytest.raises(SubmissionBlocked) as blocked:
         workflow.submit(translation=original, by=writer)
-    assert blocked.value.problems == ["Claim 3 is not anchored in this text."]
+    assert blocked.value.problems == ["Claim 3 is not anchored in the Simplified Chinese version."]
 
 
 def test_a_prefix_disambiguates_a_repeated_quote(article, writer):

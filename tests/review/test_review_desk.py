@@ -207,7 +207,7 @@ def test_review_page_of_a_translation_without_text_says_so(moderator):
 
     response = client_for(moderator).get(reverse("review:detail", args=[french.pk]))
 
-    assertContains(response, "There is no text to review yet.")
+    assertContains(response, "The French version has no text yet.")
 
 
 def test_review_page_lists_problems_and_offers_no_approval_while_they_remain(editor, moderator):
@@ -216,7 +216,7 @@ def test_review_page_lists_problems_and_offers_no_approval_while_they_remain(edi
 
     response = client_for(moderator).get(reverse("review:detail", args=[english.pk]))
 
-    assertContains(response, "(“words that are not there”) no longer appears in the text.")
+    assertContains(response, ": the quote “words that are not there” is not in the text.")
     assertContains(response, "cannot be approved while the problems above remain")
     assertNotContains(response, 'value="approve"')
     assertContains(response, 'value="request_changes"')
