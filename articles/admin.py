@@ -52,7 +52,6 @@ from articles.text.rendering import ClaimMark, render_body
 from articles.workflow import StaleRevision, SubmissionBlocked, TransitionNotAllowed
 
 Status = Translation.Status
-SUBMITTABLE = (Status.DRAFT, Status.CHANGES_REQUESTED, Status.UNPUBLISHED)
 ANCHOR_STATE_LABELS = {
     AnchorState.FOUND: _("found"),
     AnchorState.AMBIGUOUS: _("ambiguous"),
@@ -606,7 +605,7 @@ class TranslationAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         translation = self._translation_or_404(request, object_id)
         user = request.user
-        can_submit = user.has_perm(workflow.SUBMIT_PERMISSION)
+        allowed = workflow.allowed_actions(translation=translation, by=user)
         extra_context = {
             **(extra_context or {}),
             "show_save": False,
@@ -618,14 +617,13 @@ class TranslationAdmin(admin.ModelAdmin):
             ),
             "review_log": list(translation.review_log.with_actors().order_by("-created_at", "-pk")),
             "may_write": user.has_perm(workflow.WRITE_PERMISSION),
-            "may_submit": can_submit
-            and translation.status in SUBMITTABLE
+            "may_submit": workflow.Action.SUBMIT in allowed
             and translation.latest_revision is not None,
-            "may_withdraw": can_submit and translation.status == Status.IN_REVIEW,
+            "may_withdraw": workflow.Action.WITHDRAW in allowed,
             "may_review": user.has_perm(workflow.REVIEW_PERMISSION),
             "review_url": review_desk_url(translation),
             "problems": workflow.submission_problems(translation=translation)
-            if translation.status in SUBMITTABLE
+            if translation.status in workflow.TRANSITIONS[workflow.Action.SUBMIT].sources
             else [],
             "claims_url": reverse("admin:articles_article_claims", args=[translation.article_id]),
         }

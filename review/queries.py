@@ -15,14 +15,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
-from django.utils.translation import gettext as _
 
-from articles import checks
+from articles import checks, workflow
 from articles.models import (
     Claim,
     ClaimAnchor,
@@ -78,16 +76,6 @@ def _original_of_outer() -> QuerySet[Translation]:
     return Translation.objects.filter(article=OuterRef("article"), is_original=True)
 
 
-def _approved_through():
-    """The number of the last approved revision: the live one, else the last the log approved."""
-    last_approved = (
-        ReviewLog.objects.filter(translation=OuterRef("pk"), action=Action.APPROVE)
-        .order_by("-created_at", "-pk")
-        .values("revision__number")[:1]
-    )
-    return Coalesce(F("live_revision__number"), Subquery(last_approved), Value(0))
-
-
 def translations_in_review(*, user: AbstractBaseUser) -> QuerySet[Translation]:
     """Translations in review, oldest submission first, annotated for `user`'s queue.
 
@@ -95,20 +83,10 @@ def translations_in_review(*, user: AbstractBaseUser) -> QuerySet[Translation]:
     whether `user` wrote a revision since the last approved one, which the
     four-eyes rule forbids them to approve.
     """
-    return (
-        Translation.objects.in_review()
-        .with_outdated()
-        .alias(approved_through=_approved_through())
-        .annotate(
-            original_is_published=Exists(_original_of_outer().filter(live_revision__isnull=False)),
-            written_by_user=Exists(
-                Revision.objects.filter(
-                    translation=OuterRef("pk"),
-                    created_by=user.pk,
-                    number__gt=OuterRef("approved_through"),
-                )
-            ),
-        )
+    return workflow.with_four_eyes(
+        Translation.objects.in_review().with_outdated(), user=user
+    ).annotate(
+        original_is_published=Exists(_original_of_outer().filter(live_revision__isnull=False)),
     )
 
 
@@ -626,26 +604,3 @@ def _original_changes(
         current=current,
         changes=_text_changes(source, current, claims_of=claims_of),
     )
-
-
-def four_eyes_reason(*, translation: Translation, user: AbstractBaseUser) -> str:
-    """Why `user` may not approve `translation` under the four-eyes rule, or ''."""
-    if translation.submitted_by_id is not None and translation.submitted_by_id == user.pk:
-        return _("You submitted this version, so another moderator has to approve it.")
-    wrote = (
-        Translation.objects.filter(pk=translation.pk)
-        .alias(approved_through=_approved_through())
-        .filter(
-            Exists(
-                Revision.objects.filter(
-                    translation=OuterRef("pk"),
-                    created_by=user.pk,
-                    number__gt=OuterRef("approved_through"),
-                )
-            )
-        )
-        .exists()
-    )
-    if wrote:
-        return _("You wrote part of this version, so another moderator has to approve it.")
-    return ""

@@ -78,6 +78,7 @@ class ReviewAction:
     """A button of the review page: its form, the workflow step and where to go after."""
 
     form_class: type[forms.Form]
+    action: str
     transition: Callable[..., Translation]
     success_message: str
     back_to_queue: bool
@@ -86,18 +87,21 @@ class ReviewAction:
 REVIEW_ACTIONS = {
     "approve": ReviewAction(
         ApproveForm,
+        workflow.Action.APPROVE,
         workflow.approve,
         gettext_lazy("“%(translation)s” is published: readers see this version now."),
         back_to_queue=True,
     ),
     "request_changes": ReviewAction(
         RequestChangesForm,
+        workflow.Action.REQUEST_CHANGES,
         workflow.request_changes,
         gettext_lazy("Changes requested for “%(translation)s”; the editors have been told."),
         back_to_queue=True,
     ),
     "acknowledge_evidence": ReviewAction(
         AcknowledgeEvidenceForm,
+        workflow.Action.EVIDENCE_REVIEWED,
         workflow.evidence_change_acknowledge,
         gettext_lazy(
             "The evidence changes of “%(translation)s” are acknowledged; its text stands."
@@ -106,6 +110,7 @@ REVIEW_ACTIONS = {
     ),
     "unpublish": ReviewAction(
         UnpublishForm,
+        workflow.Action.UNPUBLISH,
         workflow.unpublish,
         gettext_lazy("“%(translation)s” is unpublished: readers no longer see it."),
         back_to_queue=False,
@@ -181,6 +186,9 @@ def detail(request: HttpRequest, translation_id: int) -> HttpResponse:
 
     page = review_queries.review_page(translation=translation)
     can_review = request.user.has_perm(REVIEW_PERMISSION)
+    # The buttons shown are the steps the workflow's table allows here.
+    allowed = workflow.allowed_actions(translation=translation, by=request.user)
+    offered = {name for name, step in REVIEW_ACTIONS.items() if step.action in allowed}
     return TemplateResponse(
         request,
         "admin/articles/review/detail.html",
@@ -190,9 +198,10 @@ def detail(request: HttpRequest, translation_id: int) -> HttpResponse:
             page=page,
             translation=translation,
             can_review=can_review,
+            offered=offered,
             four_eyes_reason=(
-                review_queries.four_eyes_reason(translation=translation, user=request.user)
-                if can_review and translation.status == Translation.Status.IN_REVIEW
+                workflow.four_eyes_reason(translation=translation, user=request.user)
+                if "approve" in offered
                 else ""
             ),
             approve_form=bound.get("approve") or ApproveForm(prefix="approve"),

@@ -13,15 +13,29 @@ moderator approves the edit.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
 from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles import checks
 from articles.checks import Problem
@@ -103,13 +117,6 @@ def _state_phrase(status: str) -> str:
 def _require_permission(by: Actor | None, permission: str, message: str) -> None:
     if by is None or not by.has_perm(permission):
         raise PermissionDenied(message)
-
-
-def _require_comment(comment: str, message: str) -> str:
-    comment = (comment or "").strip()
-    if not comment:
-        raise CommentRequired(message)
-    return comment
 
 
 def _lock(translation: Translation) -> Translation:
@@ -272,6 +279,195 @@ def _source_revision_for(
     return original.live_revision or original.latest_revision
 
 
+# The transitions ------------------------------------------------------------
+
+
+class Comment(StrEnum):
+    """Whether a step takes a comment from its actor."""
+
+    NONE = "none"
+    OPTIONAL = "optional"
+    REQUIRED = "required"
+
+
+EVERY_STATE = frozenset(Status)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One workflow step: from which states, to which, and who may take it.
+
+    `sources` are the states it starts from; `needs_live` adds that readers
+    must see the translation now. `target` is the state it ends in (None:
+    the state stays). `refused` says why a state does not allow the step,
+    by state or for all; `%(state)s` names the current one.
+    """
+
+    action: str
+    sources: frozenset[str]
+    target: str | None
+    permission: str
+    denied: str
+    refused: str | Mapping[str, str]
+    comment: Comment = Comment.NONE
+    comment_missing: str = ""
+    needs_live: bool = False
+    notify: bool = False
+
+    def allows_state(self, translation: Translation) -> bool:
+        """Whether the translation's state lets this step start (permission aside)."""
+        return translation.status in self.sources and (
+            not self.needs_live or translation.live_revision_id is not None
+        )
+
+    def refusal(self, translation: Translation) -> str:
+        refused = self.refused
+        if isinstance(refused, Mapping):
+            refused = refused.get(translation.status, refused["*"])
+        return str(refused) % {"state": _state_phrase(translation.status)}
+
+
+TRANSITIONS: dict[str, Transition] = {
+    Action.SUBMIT: Transition(
+        action=Action.SUBMIT,
+        sources=frozenset({Status.DRAFT, Status.CHANGES_REQUESTED, Status.UNPUBLISHED}),
+        target=Status.IN_REVIEW,
+        permission=SUBMIT_PERMISSION,
+        denied=gettext_lazy("Only editors can submit translations for review."),
+        refused={
+            Status.IN_REVIEW: gettext_lazy("This translation is already in review."),
+            Status.PUBLISHED: gettext_lazy(
+                "This translation is published and has no new draft to submit; "
+                "edit it to start one."
+            ),
+            "*": gettext_lazy("A translation that is %(state)s cannot be submitted."),
+        },
+        notify=True,
+    ),
+    Action.WITHDRAW: Transition(
+        action=Action.WITHDRAW,
+        sources=frozenset({Status.IN_REVIEW}),
+        target=Status.DRAFT,
+        permission=SUBMIT_PERMISSION,
+        denied=gettext_lazy("Only editors can withdraw translations from review."),
+        refused=gettext_lazy(
+            "Only a translation in review can be withdrawn; this one is %(state)s."
+        ),
+    ),
+    Action.REQUEST_CHANGES: Transition(
+        action=Action.REQUEST_CHANGES,
+        sources=frozenset({Status.IN_REVIEW}),
+        target=Status.CHANGES_REQUESTED,
+        permission=REVIEW_PERMISSION,
+        denied=gettext_lazy("Only moderators can request changes to a translation."),
+        refused=gettext_lazy(
+            "Changes can only be requested for a translation in review; this one is %(state)s."
+        ),
+        comment=Comment.REQUIRED,
+        comment_missing=gettext_lazy("Say what should change: requesting changes needs a comment."),
+        notify=True,
+    ),
+    Action.APPROVE: Transition(
+        action=Action.APPROVE,
+        sources=frozenset({Status.IN_REVIEW}),
+        target=Status.PUBLISHED,
+        permission=REVIEW_PERMISSION,
+        denied=gettext_lazy("Only moderators can approve translations."),
+        refused=gettext_lazy(
+            "Only a translation in review can be approved; this one is %(state)s."
+        ),
+        comment=Comment.OPTIONAL,
+        notify=True,
+    ),
+    Action.UNPUBLISH: Transition(
+        action=Action.UNPUBLISH,
+        sources=EVERY_STATE,
+        target=Status.UNPUBLISHED,
+        permission=REVIEW_PERMISSION,
+        denied=gettext_lazy("Only moderators can unpublish translations."),
+        refused=gettext_lazy(
+            "Only a published translation can be unpublished; this one is %(state)s."
+        ),
+        comment=Comment.REQUIRED,
+        comment_missing=gettext_lazy("Say why: unpublishing a translation needs a comment."),
+        needs_live=True,
+    ),
+    Action.EVIDENCE_REVIEWED: Transition(
+        action=Action.EVIDENCE_REVIEWED,
+        sources=EVERY_STATE,
+        target=None,
+        permission=REVIEW_PERMISSION,
+        denied=gettext_lazy("Only moderators can acknowledge evidence changes."),
+        refused=gettext_lazy("Only a published translation has evidence changes to acknowledge."),
+        comment=Comment.REQUIRED,
+        comment_missing=gettext_lazy(
+            "Say why the text still stands: acknowledging needs a comment."
+        ),
+        needs_live=True,
+    ),
+}
+
+
+def allowed_actions(*, translation: Translation, by: Actor) -> frozenset[str]:
+    """The steps `by` may take on `translation` in its current state.
+
+    What the table says: the state and the permission. The checks a step
+    makes once taken (problems, four eyes, the original published) are not
+    anticipated; pages that offer a step show those reasons themselves.
+    """
+    return frozenset(
+        action
+        for action, step in TRANSITIONS.items()
+        if step.allows_state(translation) and by is not None and by.has_perm(step.permission)
+    )
+
+
+def _run(
+    action: str,
+    *,
+    translation: Translation,
+    by: Actor,
+    comment: str = "",
+    check: Callable[[Translation], None] | None = None,
+    change: Callable[[Translation], tuple[Revision, list[str]]] | None = None,
+) -> Translation:
+    """Take one step: permission, comment, lock, state, `check`, `change`, save, log, notify.
+
+    `check(locked)` raises when the step cannot be taken; `change(locked)`
+    makes the step's own changes to the locked row and returns the revision
+    the log names and the fields it changed.
+    """
+    step = TRANSITIONS[action]
+    _require_permission(by, step.permission, str(step.denied))
+    comment = (comment or "").strip()
+    if step.comment == Comment.REQUIRED and not comment:
+        raise CommentRequired(str(step.comment_missing))
+    with transaction.atomic():
+        locked = _lock(translation)
+        if not step.allows_state(locked):
+            raise TransitionNotAllowed(step.refusal(locked))
+        if check is not None:
+            check(locked)
+        from_status = locked.status
+        revision, fields = change(locked) if change is not None else (locked.latest_revision, [])
+        if step.target is not None:
+            locked.status = step.target
+            fields = [*fields, "status"]
+        if fields:
+            locked.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
+        _log(
+            translation=locked,
+            revision=revision,
+            by=by,
+            from_status=from_status,
+            action=action,
+            comment=comment,
+            notify=step.notify,
+        )
+    _copy_state(source=locked, target=translation)
+    return translation
+
+
 def submit(*, translation: Translation, by: Actor) -> Translation:
     """Send the latest revision to the moderators for review.
 
@@ -280,20 +476,8 @@ def submit(*, translation: Translation, by: Actor) -> Translation:
     (otherwise `SubmissionBlocked` lists every problem). Notifies the
     moderators once the transaction commits.
     """
-    _require_permission(
-        by, SUBMIT_PERMISSION, _("Only editors can submit translations for review.")
-    )
-    with transaction.atomic():
-        locked = _lock(translation)
-        if locked.status == Status.IN_REVIEW:
-            raise TransitionNotAllowed(_("This translation is already in review."))
-        if locked.status == Status.PUBLISHED:
-            raise TransitionNotAllowed(
-                _(
-                    "This translation is published and has no new draft to submit; "
-                    "edit it to start one."
-                )
-            )
+
+    def check(locked: Translation) -> None:
         if locked.latest_revision is None:
             raise TransitionNotAllowed(
                 _("This translation has no text yet; write a first version before submitting.")
@@ -301,21 +485,13 @@ def submit(*, translation: Translation, by: Actor) -> Translation:
         problems = submission_problems(translation=locked)
         if problems:
             raise SubmissionBlocked(problems)
-        from_status = locked.status
-        locked.status = Status.IN_REVIEW
+
+    def change(locked: Translation) -> tuple[Revision, list[str]]:
         locked.submitted_by = by
         locked.submitted_at = timezone.now()
-        locked.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
-        _log(
-            translation=locked,
-            revision=locked.latest_revision,
-            by=by,
-            from_status=from_status,
-            action=Action.SUBMIT,
-            notify=True,
-        )
-    _copy_state(source=locked, target=translation)
-    return translation
+        return locked.latest_revision, ["submitted_by", "submitted_at"]
+
+    return _run(Action.SUBMIT, translation=translation, by=by, check=check, change=change)
 
 
 def withdraw(*, translation: Translation, by: Actor) -> Translation:
@@ -324,30 +500,13 @@ def withdraw(*, translation: Translation, by: Actor) -> Translation:
     Any user who may submit translations can withdraw one, not only the
     submitter: editors share the desk's drafts.
     """
-    _require_permission(
-        by, SUBMIT_PERMISSION, _("Only editors can withdraw translations from review.")
-    )
-    with transaction.atomic():
-        locked = _lock(translation)
-        if locked.status != Status.IN_REVIEW:
-            raise TransitionNotAllowed(
-                _("Only a translation in review can be withdrawn; this one is %(state)s.")
-                % {"state": _state_phrase(locked.status)}
-            )
-        from_status = locked.status
-        locked.status = Status.DRAFT
+
+    def change(locked: Translation) -> tuple[Revision, list[str]]:
         locked.submitted_by = None
         locked.submitted_at = None
-        locked.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
-        _log(
-            translation=locked,
-            revision=locked.latest_revision,
-            by=by,
-            from_status=from_status,
-            action=Action.WITHDRAW,
-        )
-    _copy_state(source=locked, target=translation)
-    return translation
+        return locked.latest_revision, ["submitted_by", "submitted_at"]
+
+    return _run(Action.WITHDRAW, translation=translation, by=by, change=change)
 
 
 def request_changes(*, translation: Translation, by: Actor, comment: str) -> Translation:
@@ -356,36 +515,7 @@ def request_changes(*, translation: Translation, by: Actor, comment: str) -> Tra
     Needs the review permission and a non-empty comment. Notifies the
     revision's author and the submitter.
     """
-    _require_permission(
-        by, REVIEW_PERMISSION, _("Only moderators can request changes to a translation.")
-    )
-    comment = _require_comment(
-        comment, _("Say what should change: requesting changes needs a comment.")
-    )
-    with transaction.atomic():
-        locked = _lock(translation)
-        if locked.status != Status.IN_REVIEW:
-            raise TransitionNotAllowed(
-                _(
-                    "Changes can only be requested for a translation in review; "
-                    "this one is %(state)s."
-                )
-                % {"state": _state_phrase(locked.status)}
-            )
-        from_status = locked.status
-        locked.status = Status.CHANGES_REQUESTED
-        locked.save(update_fields=["status", "updated_at"])
-        _log(
-            translation=locked,
-            revision=locked.latest_revision,
-            by=by,
-            from_status=from_status,
-            action=Action.REQUEST_CHANGES,
-            notify=True,
-            comment=comment,
-        )
-    _copy_state(source=locked, target=translation)
-    return translation
+    return _run(Action.REQUEST_CHANGES, translation=translation, by=by, comment=comment)
 
 
 def approve(*, translation: Translation, by: Actor, comment: str = "") -> Translation:
@@ -402,15 +532,11 @@ def approve(*, translation: Translation, by: Actor, comment: str = "") -> Transl
     correction note it gets its `corrected_at`, and the translation's open
     evidence changes are resolved as corrected.
     """
-    _require_permission(by, REVIEW_PERMISSION, _("Only moderators can approve translations."))
-    with transaction.atomic():
-        locked = _lock(translation)
-        if locked.status != Status.IN_REVIEW:
-            raise TransitionNotAllowed(
-                _("Only a translation in review can be approved; this one is %(state)s.")
-                % {"state": _state_phrase(locked.status)}
-            )
-        _require_four_eyes(translation=locked, by=by)
+
+    def check(locked: Translation) -> None:
+        reason = four_eyes_reason(translation=locked, user=by)
+        if reason:
+            raise PermissionDenied(reason)
         if (
             not locked.is_original
             and not Translation.objects.published()
@@ -423,26 +549,19 @@ def approve(*, translation: Translation, by: Actor, comment: str = "") -> Transl
         problems = submission_problems(translation=locked)
         if problems:
             raise SubmissionBlocked(problems)
-        from_status = locked.status
+
+    def change(locked: Translation) -> tuple[Revision, list[str]]:
         now = timezone.now()
         _correction_publish(translation=locked, by=by, at=now)
-        locked.status = Status.PUBLISHED
         locked.live_revision = locked.latest_revision
         if locked.first_published_at is None:
             locked.first_published_at = now
-        locked.save(update_fields=["status", "live_revision", "first_published_at", "updated_at"])
         search_index_update(translation=locked)
-        _log(
-            translation=locked,
-            revision=locked.latest_revision,
-            by=by,
-            from_status=from_status,
-            action=Action.APPROVE,
-            notify=True,
-            comment=(comment or "").strip(),
-        )
-    _copy_state(source=locked, target=translation)
-    return translation
+        return locked.latest_revision, ["live_revision", "first_published_at"]
+
+    return _run(
+        Action.APPROVE, translation=translation, by=by, comment=comment, check=check, change=change
+    )
 
 
 def _correction_publish(*, translation: Translation, by: Actor, at) -> bool:
@@ -462,24 +581,52 @@ def _correction_publish(*, translation: Translation, by: Actor, at) -> bool:
     return True
 
 
-def _require_four_eyes(*, translation: Translation, by: Actor) -> None:
-    if by.pk == translation.submitted_by_id:
-        raise PermissionDenied(
-            _("Four eyes: you submitted this version, so another moderator has to approve it.")
+# Four eyes: nobody approves what they submitted, or text they wrote since the
+# last approval. One rule, in SQL, for the workflow and the review desk alike.
+
+
+def approved_through():
+    """The number of a translation's last approved revision: the live one, else the last
+    the log approved, else 0 (an expression over translation rows)."""
+    last_approved = (
+        ReviewLog.objects.filter(translation=OuterRef("pk"), action=Action.APPROVE)
+        .order_by("-created_at", "-pk")
+        .values("revision__number")[:1]
+    )
+    return Coalesce(F("live_revision__number"), Subquery(last_approved), Value(0))
+
+
+def wrote_since_approval(user) -> Exists:
+    """Whether `user` wrote a revision of the translation since its last approved one."""
+    return Exists(
+        Revision.objects.filter(
+            translation=OuterRef("pk"),
+            created_by=getattr(user, "pk", None),
+            number__gt=OuterRef("approved_through"),
         )
-    last_approved = translation.live_revision
-    if last_approved is None:
-        last_entry = (
-            ReviewLog.objects.filter(translation=translation, action=Action.APPROVE)
-            .select_related("revision")
-            .first()
+    )
+
+
+def with_four_eyes(translations: QuerySet[Translation], *, user) -> QuerySet[Translation]:
+    """Annotate `written_by_user`: the four-eyes rule bars `user` from approving these."""
+    return translations.alias(approved_through=approved_through()).annotate(
+        written_by_user=wrote_since_approval(user)
+    )
+
+
+def four_eyes_reason(*, translation: Translation, user) -> str:
+    """Why `user` may not approve `translation` under the four-eyes rule, or ''."""
+    if translation.submitted_by_id is not None and translation.submitted_by_id == user.pk:
+        return _("Four eyes: you submitted this version, so another moderator has to approve it.")
+    if (
+        with_four_eyes(Translation.objects.filter(pk=translation.pk), user=user)
+        .filter(written_by_user=True)
+        .exists()
+    ):
+        return _(
+            "Four eyes: you wrote part of this version, so another moderator has to approve it."
         )
-        last_approved = last_entry.revision if last_entry is not None else None
-    since = last_approved.number if last_approved is not None else 0
-    if translation.revisions.filter(number__gt=since, created_by=by.pk).exists():
-        raise PermissionDenied(
-            _("Four eyes: you wrote part of this version, so another moderator has to approve it.")
-        )
+    return ""
 
 
 def unpublish(*, translation: Translation, by: Actor, comment: str) -> Translation:
@@ -488,31 +635,14 @@ def unpublish(*, translation: Translation, by: Actor, comment: str) -> Translati
     Needs the review permission and a non-empty comment. The live revision is
     cleared (the history keeps it); submitting again starts a new review.
     """
-    _require_permission(by, REVIEW_PERMISSION, _("Only moderators can unpublish translations."))
-    comment = _require_comment(comment, _("Say why: unpublishing a translation needs a comment."))
-    with transaction.atomic():
-        locked = _lock(translation)
-        if locked.live_revision is None:
-            raise TransitionNotAllowed(
-                _("Only a published translation can be unpublished; this one is %(state)s.")
-                % {"state": _state_phrase(locked.status)}
-            )
-        from_status = locked.status
+
+    def change(locked: Translation) -> tuple[Revision, list[str]]:
         taken_down = locked.live_revision
-        locked.status = Status.UNPUBLISHED
         locked.live_revision = None
-        locked.save(update_fields=["status", "live_revision", "updated_at"])
         search_index_update(translation=locked)
-        _log(
-            translation=locked,
-            revision=taken_down,
-            by=by,
-            from_status=from_status,
-            action=Action.UNPUBLISH,
-            comment=comment,
-        )
-    _copy_state(source=locked, target=translation)
-    return translation
+        return taken_down, ["live_revision"]
+
+    return _run(Action.UNPUBLISH, translation=translation, by=by, comment=comment, change=change)
 
 
 def evidence_change_acknowledge(
@@ -526,18 +656,8 @@ def evidence_change_acknowledge(
     its status stay as they are; the review log records the decision against
     the revision readers see.
     """
-    _require_permission(
-        by, REVIEW_PERMISSION, _("Only moderators can acknowledge evidence changes.")
-    )
-    comment = _require_comment(
-        comment, _("Say why the text still stands: acknowledging needs a comment.")
-    )
-    with transaction.atomic():
-        locked = _lock(translation)
-        if locked.live_revision is None:
-            raise TransitionNotAllowed(
-                _("Only a published translation has evidence changes to acknowledge.")
-            )
+
+    def change(locked: Translation) -> tuple[Revision, list[str]]:
         resolved = (
             EvidenceChange.objects.open()
             .filter(translation=locked)
@@ -551,13 +671,8 @@ def evidence_change_acknowledge(
             raise TransitionNotAllowed(
                 _("No evidence of this translation has changed since it was approved.")
             )
-        _log(
-            translation=locked,
-            revision=locked.live_revision,
-            by=by,
-            from_status=locked.status,
-            action=Action.EVIDENCE_REVIEWED,
-            comment=comment,
-        )
-    _copy_state(source=locked, target=translation)
-    return translation
+        return locked.live_revision, []
+
+    return _run(
+        Action.EVIDENCE_REVIEWED, translation=translation, by=by, comment=comment, change=change
+    )

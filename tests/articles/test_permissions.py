@@ -149,6 +149,19 @@ def test_permission_grid(role, transition, status, outcome):
     assert ReviewLog.objects.count() == log_rows
 
 
+@pytest.mark.parametrize(("role", "transition", "status", "outcome"), CASES)
+def test_the_transitions_table_offers_exactly_the_steps_the_grid_allows(
+    role, transition, status, outcome
+):
+    """Buttons come from `workflow.allowed_actions`: it must agree with the steps themselves."""
+    translation = translation_in(status)
+    actor = make_actor(role)
+
+    offered = transition in workflow.allowed_actions(translation=translation, by=actor)
+
+    assert offered == (outcome == "ok")
+
+
 def test_the_grid_covers_every_role_transition_and_state():
     assert len(CASES) == len(ROLES) * len(TRANSITIONS) * len(STATES)
 

@@ -331,7 +331,7 @@ def test_review_page_explains_four_eyes_instead_of_an_approve_button(editor, mod
 
     response = client_for(moderator).get(reverse("review:detail", args=[english.pk]))
 
-    assertContains(response, "You submitted this version, so another moderator has to approve it.")
+    assertContains(response, "Four eyes: you submitted this version, so another moderator has to")
     assertNotContains(response, 'value="approve"')
     assertContains(response, 'value="request_changes"')
 
