@@ -9,7 +9,7 @@ evidence pointing at the organization.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from articles.models import Article, Claim, ClaimAnchor, Evidence, Revision, Translation
 from articles.text.anchors import Quote, plain_text, resolve_many
 from articles.text.diff import is_cjk
-from articles.text.matching import Mention, registry_matcher
-from organizations.models import Organization
+from articles.text.matching import Mention, NameMatcher
+from freshness.keys import ProcessMemo
+from organizations.models import Organization, OrganizationName
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser
@@ -32,6 +33,32 @@ CONTEXT_CHARACTERS = 60
 # ClaimAnchor.prefix and .suffix hold at most this many characters.
 MAX_CONTEXT = 200
 CREATE_PERMISSIONS = ("articles.add_claim", "articles.add_claimanchor", "articles.add_evidence")
+
+
+def _registry_names() -> Iterable[tuple[str, int]]:
+    for organization_id, name, acronym in Organization.objects.values_list(
+        "id", "name", "acronym"
+    ).iterator():
+        yield name, organization_id
+        yield acronym, organization_id
+    for organization_id, name, acronym in OrganizationName.objects.values_list(
+        "organization_id", "name", "acronym"
+    ).iterator():
+        yield name, organization_id
+        yield acronym, organization_id
+
+
+_registry_matcher = ProcessMemo(lambda: NameMatcher(_registry_names()), scope="organizations")
+
+
+def registry_matcher() -> NameMatcher:
+    """A matcher for every name, alias and acronym in the registry.
+
+    Built once per process for each generation of the registry: any change
+    to the registry builds it again (a renamed alias included, however
+    small the change); the newsroom's writes leave it as it is.
+    """
+    return _registry_matcher.get()
 
 
 class MentionNotFound(Exception):

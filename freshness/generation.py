@@ -26,11 +26,13 @@ import functools
 import hashlib
 import re
 from contextlib import closing
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.signals import connection_created
 from django.utils import timezone
@@ -163,6 +165,7 @@ def record_content_writes(execute, sql, params, many, context):
         with db.wrap_database_errors, closing(db.connection.cursor()) as cursor:
             for scope in sorted(scopes):
                 cursor.execute(_record_sql(scope))
+        _forget_state(db.alias)
     return result
 
 
@@ -176,6 +179,34 @@ def watch_content_writes() -> None:
     connection_created.connect(_watch, dispatch_uid="freshness.generation.watch")
     for db in connections.all(initialized_only=True):
         _watch(sender=type(db), connection=db)
+    request_started.connect(_request_started, dispatch_uid="freshness.generation.started")
+    request_finished.connect(_request_finished, dispatch_uid="freshness.generation.finished")
+
+
+# Within one request the state is read once: a page, its filters and the
+# values derived for it agree on one generation. A write on the request's own
+# connection drops what was read, so it reads its own writes. Another server's
+# change committing meanwhile is seen by the next request; what this one
+# computes from the newer rows is kept under the older key, which readers
+# stop asking for once the newer generation is read: never stale data under
+# a new key.
+_in_request: ContextVar[dict[str, ContentState] | None] = ContextVar(
+    "freshness_state_in_request", default=None
+)
+
+
+def _request_started(**kwargs) -> None:
+    _in_request.set({})
+
+
+def _request_finished(**kwargs) -> None:
+    _in_request.set(None)
+
+
+def _forget_state(alias: str) -> None:
+    read = _in_request.get()
+    if read:
+        read.pop(alias, None)
 
 
 # Reading the state
@@ -218,7 +249,18 @@ _STATE_SQL = (
 
 
 def content_state() -> ContentState:
-    """The current content state, in one query; folds the change rows when they pile up."""
+    """The current content state, in one query (once per request); folds the change rows
+    when they pile up."""
+    read = _in_request.get()
+    if read is not None and (known := read.get(connection.alias)) is not None:
+        return known
+    state = _read_state()
+    if read is not None:
+        read[connection.alias] = state
+    return state
+
+
+def _read_state() -> ContentState:
     with connection.cursor() as cursor:
         cursor.execute(_STATE_SQL)
         rows = cursor.fetchall()

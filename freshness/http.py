@@ -80,15 +80,17 @@ class Validators:
         *,
         dated: bool = True,
         representation: str = "page",
+        scope: str | None = None,
     ) -> Validators:
         """Validators from the content state, the release and everything the URL selects.
 
         `dated` responses show something derived from today's date (a
         membership status today), so they change at midnight even when no
         record does. `representation` tells apart two kinds of answer to one
-        URL (a page, an API document). A reader with a session gets
-        validators of their own, so that a copy kept while signed out is
-        never confirmed to them signed in.
+        URL (a page, an API document). `scope` narrows what the answer is
+        built from to one app's tables (None: the whole site). A reader with
+        a session gets validators of their own, so that a copy kept while
+        signed out is never confirmed to them signed in.
         """
         digest, released_at = release()
         stamps = [released_at]
@@ -112,7 +114,8 @@ class Validators:
                 representation,
                 digest,
                 state.epoch,
-                state.generation,
+                scope,
+                state.of(scope),
                 today,
                 request.scheme,
                 request.get_host(),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import weakref
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -51,12 +52,19 @@ def cached[T](
     return value
 
 
+_MEMOS: weakref.WeakSet[ProcessMemo] = weakref.WeakSet()
+
+
 class ProcessMemo:
     """One value per process, computed again whenever its scope's generation moves.
 
     For values too large or too live to pickle into the shared cache (an
     automaton over every name of the registry): each app server keeps its
     own, and asking for it costs the query that reads the content state.
+
+    Like every derived key, a value built inside a transaction that writes
+    content and then rolls back could be taken for the value of a generation
+    a later change reaches; nothing builds one inside a writing transaction.
     """
 
     def __init__(self, build: Callable[[], Any], *, scope: str | None = None) -> None:
@@ -64,6 +72,7 @@ class ProcessMemo:
         self.scope = scope
         self._lock = threading.Lock()
         self._value: tuple[tuple, Any] | None = None
+        _MEMOS.add(self)
 
     def get(self) -> Any:
         state = content_state()
@@ -82,3 +91,9 @@ class ProcessMemo:
         """Drop the value held; the next `get` builds it again."""
         with self._lock:
             self._value = None
+
+
+def forget_process_memos() -> None:
+    """Drop every value held in this process (tests that roll back the database need this)."""
+    for memo in list(_MEMOS):
+        memo.forget()

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation, helpers
 from django.contrib.admin.utils import NestedObjects
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import router
 from django.db.models import (
@@ -37,6 +36,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
+from freshness.keys import cached
 from organizations.changelists import EstimatedCountPaginator, RecordListFilter, RegistryChangeList
 from organizations.models import (
     Domain,
@@ -252,25 +252,23 @@ class VerifiedFilter(admin.SimpleListFilter):
 class CountryFilter(admin.SimpleListFilter):
     """The countries events are recorded for, as Django's own filter lists them.
 
-    Listing them reads every event, so the list is kept in the cache for a
-    few minutes: a newly recorded country appears in the filter a little
-    later, while filtering by it works at once.
+    Listing them reads every event, so the list is kept in the cache for as
+    long as the registry's content generation stands.
     """
 
     title = _("country")
     parameter_name = "country__exact"
-    CACHE_KEY = "admin:membership-event-countries"
-    CACHE_SECONDS = 10 * 60
 
     def lookups(self, request, model_admin):
-        countries = cache.get(self.CACHE_KEY)
-        if countries is None:
-            countries = list(
+        countries = cached(
+            "admin:membership-event-countries",
+            lambda: list(
                 MembershipEvent.objects.order_by("country")
                 .values_list("country", flat=True)
                 .distinct()
-            )
-            cache.set(self.CACHE_KEY, countries, self.CACHE_SECONDS)
+            ),
+            scope=MembershipEvent._meta.app_label,
+        )
         return [(country, country) for country in countries]
 
     def queryset(self, request, queryset):

@@ -16,16 +16,16 @@ from urllib.parse import quote_plus, unquote_plus
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from freshness.keys import cached
 
 
 class EstimatedCountPaginator(Paginator):
@@ -107,10 +107,9 @@ def links_with_each(changelist: ChangeList, key: str, remove: list[str]) -> Call
 class RecordListFilter(admin.RelatedFieldListFilter):
     """A filter by a related record, listing hundreds of them as cheaply as it can.
 
-    The related model must have an `updated_at` stamp. Its choices are read
-    from the cache for as long as no record was added, changed or deleted
-    (the records' number and latest change are asked for each time, which
-    costs far less than reading and naming them all). The links are built
+    Its choices are kept in the cache for as long as the registry's content
+    generation stands (reading it costs far less than reading and naming
+    every record). The links are built
     all at once (see `links_with_each`) and each item is rendered here, as a
     template loop over hundreds of items otherwise takes longer than all the
     rows of the list.
@@ -120,21 +119,15 @@ class RecordListFilter(admin.RelatedFieldListFilter):
     CACHE_SECONDS = 10 * 60
 
     def field_choices(self, field, request, model_admin):
-        records = field.related_model._default_manager.all()
-        state = records.aggregate(count=Count("pk"), changed=Max("updated_at"))
-        changed = state["changed"].isoformat() if state["changed"] else ""
-        key = "admin:filter-choices:{}:{}:{}:{}:{}".format(
+        return cached(
+            "admin:filter-choices",
+            lambda: super(RecordListFilter, self).field_choices(field, request, model_admin),
             field.related_model._meta.label_lower,
             self.field_path,
             get_language(),
-            state["count"],
-            changed,
+            scope=field.related_model._meta.app_label,
+            seconds=self.CACHE_SECONDS,
         )
-        choices = cache.get(key)
-        if choices is None:
-            choices = super().field_choices(field, request, model_admin)
-            cache.set(key, choices, self.CACHE_SECONDS)
-        return choices
 
     def choices(self, changelist):
         if changelist.add_facets:

@@ -1,30 +1,40 @@
-"""Bulk downloads of the whole registry, in the format `load_registry` reads."""
+"""Bulk downloads of the whole registry, in the format `load_registry` reads.
+
+Each download is built once per generation of the registry and kept in the
+cache; its validators come from the content state, so a client holding the
+current copy gets a 304 without the registry being read at all.
+"""
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
+from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
+from freshness.generation import content_state
+from freshness.http import Validators
+from freshness.keys import cached
 from organizations.registry_io import csv_rows, registry_json, registry_records
 from organizations.registry_io.schema import TABLES_BY_NAME
 from reader.views.registry import spreadsheet_safe
 
+REGISTRY = "organizations"
 
-def _download(request: HttpRequest, content: str, content_type: str, filename: str):
-    etag = f'"{hashlib.sha256(content.encode("utf-8")).hexdigest()[:32]}"'
-    not_modified = get_conditional_response(request, etag=etag)
-    if not_modified is not None:
+
+def _download(
+    request: HttpRequest, build: Callable[[], str], content_type: str, filename: str
+) -> HttpResponse:
+    state = content_state()
+    validators = Validators.of(request, state, dated=False, representation=filename, scope=REGISTRY)
+    if (not_modified := validators.not_modified(request)) is not None:
         return not_modified
+    content = cached("registry-download", build, filename, scope=REGISTRY, state=state)
     response = HttpResponse(content, content_type=content_type)
-    response["ETag"] = etag
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    patch_cache_control(response, no_cache=True)
-    return response
+    return validators.apply(response)
 
 
 @require_safe
@@ -32,10 +42,20 @@ def registry_json_download(request: HttpRequest) -> HttpResponse:
     """The whole registry as one JSON document that `load_registry` can read back."""
     return _download(
         request,
-        registry_json(registry_records()),
+        lambda: registry_json(registry_records()),
         "application/json; charset=utf-8",
         "concordance-registry.json",
     )
+
+
+def _table_csv(table: str) -> str:
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\n")
+    rows = csv_rows(registry_records(), TABLES_BY_NAME[table])
+    writer.writerow(next(rows))
+    for row in rows:
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+    return stream.getvalue()
 
 
 @require_safe
@@ -47,12 +67,9 @@ def registry_csv_download(request: HttpRequest, table: str) -> HttpResponse:
     """
     if table not in TABLES_BY_NAME:
         raise Http404("No such registry table.")
-    stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
-    rows = csv_rows(registry_records(), TABLES_BY_NAME[table])
-    writer.writerow(next(rows))
-    for row in rows:
-        writer.writerow([spreadsheet_safe(cell) for cell in row])
     return _download(
-        request, stream.getvalue(), "text/csv; charset=utf-8", f"concordance-{table}.csv"
+        request,
+        lambda: _table_csv(table),
+        "text/csv; charset=utf-8",
+        f"concordance-{table}.csv",
     )

@@ -13,12 +13,20 @@ from tests import factories
 
 @pytest.fixture(autouse=True)
 def _plain_static_and_fresh_cache(settings):
-    """Each test starts from an empty cache so that no page leaks between tests."""
+    """Each test starts from an empty cache so that no page leaks between tests.
+
+    Rolled-back tests reuse content generations, so values kept per process
+    under a generation are dropped too.
+    """
     from django.core.cache import cache
 
+    from freshness.keys import forget_process_memos
+
     cache.clear()
+    forget_process_memos()
     yield
     cache.clear()
+    forget_process_memos()
 
 
 @contextmanager

@@ -10,7 +10,6 @@ search grows with the text, not with the number of names.
 from __future__ import annotations
 
 import functools
-import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -151,70 +150,3 @@ def _accepts(form: _Form, text: str, start: int, end: int) -> bool:
     if form.left_boundary and start > 0 and _is_spaced_word_char(text[start - 1]):
         return False
     return not (form.right_boundary and end < len(text) and _is_spaced_word_char(text[end]))
-
-
-_cache_lock = threading.Lock()
-_cached: tuple[tuple, NameMatcher] | None = None
-
-
-def registry_fingerprint() -> tuple:
-    """A cheap summary of the registry's names that changes whenever they do (two queries)."""
-    from django.db.models import Count, Max, Sum
-    from django.db.models.functions import Length
-
-    from organizations.models import Organization, OrganizationName
-
-    organizations = Organization.objects.aggregate(
-        count=Count("id"),
-        last_id=Max("id"),
-        last_update=Max("updated_at"),
-        size=Sum(Length("name") + Length("acronym")),
-    )
-    names = OrganizationName.objects.aggregate(
-        count=Count("id"),
-        last_id=Max("id"),
-        ids=Sum("organization_id"),
-        size=Sum(Length("name") + Length("acronym")),
-    )
-    return tuple(organizations.values()) + tuple(names.values())
-
-
-def registry_matcher() -> NameMatcher:
-    """A matcher for every name, alias and acronym in the registry.
-
-    Built once per process and rebuilt only when `registry_fingerprint()`
-    changes, so a page that looks up mentions pays two small queries.
-    """
-    global _cached
-    fingerprint = registry_fingerprint()
-    cached = _cached
-    if cached is not None and cached[0] == fingerprint:
-        return cached[1]
-    with _cache_lock:
-        if _cached is not None and _cached[0] == fingerprint:
-            return _cached[1]
-        matcher = NameMatcher(_registry_entries())
-        _cached = (fingerprint, matcher)
-        return matcher
-
-
-def forget_registry_matcher() -> None:
-    """Drop the cached matcher (tests that reuse ids and timestamps need this)."""
-    global _cached
-    with _cache_lock:
-        _cached = None
-
-
-def _registry_entries() -> Iterable[tuple[str, int]]:
-    from organizations.models import Organization, OrganizationName
-
-    for organization_id, name, acronym in Organization.objects.values_list(
-        "id", "name", "acronym"
-    ).iterator():
-        yield name, organization_id
-        yield acronym, organization_id
-    for organization_id, name, acronym in OrganizationName.objects.values_list(
-        "organization_id", "name", "acronym"
-    ).iterator():
-        yield name, organization_id
-        yield acronym, organization_id

@@ -2,8 +2,9 @@
 
 import pytest
 
-from articles.text import matching
-from articles.text.matching import Mention, NameMatcher, registry_matcher
+from articles.suggestions import registry_matcher
+from articles.text.matching import Mention, NameMatcher
+from tests import factories
 from tests.factories import OrganizationFactory, OrganizationNameFactory
 
 WHO, UN, UNESCO, PARIS = 1, 2, 3, 4
@@ -149,15 +150,7 @@ def test_thousands_of_names_are_searched_in_one_pass():
     assert all(text[mention.start : mention.end] == mention.text for mention in mentions)
 
 
-@pytest.fixture
-def fresh_registry_matcher():
-    matching.forget_registry_matcher()
-    yield
-    matching.forget_registry_matcher()
-
-
 @pytest.mark.django_db
-@pytest.mark.usefixtures("fresh_registry_matcher")
 def test_registry_matcher_reads_names_aliases_and_acronyms():
     who = OrganizationFactory(name="World Health Organization", acronym="WHO")
     OrganizationNameFactory(organization=who, name="世界卫生组织", acronym="世卫")
@@ -185,22 +178,20 @@ def test_registry_matcher_reads_names_aliases_and_acronyms():
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("fresh_registry_matcher")
 def test_registry_matcher_is_built_once_while_the_registry_is_unchanged(
     django_assert_num_queries,
 ):
     OrganizationFactory.create_batch(30)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         first = registry_matcher()
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         second = registry_matcher()
 
     assert second is first
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("fresh_registry_matcher")
 def test_registry_matcher_is_rebuilt_when_a_name_is_added_or_edited():
     organization = OrganizationFactory(name="Green Climate Fund", acronym="GCF")
     before = registry_matcher()
@@ -215,3 +206,26 @@ def test_registry_matcher_is_rebuilt_when_a_name_is_added_or_edited():
     assert found("绿色气候基金", after_adding) == [("绿色气候基金", organization.pk)]
     assert after_editing is not after_adding
     assert found("绿色气候基金会", after_editing) == [("绿色气候基金会", organization.pk)]
+
+
+@pytest.mark.django_db
+def test_an_alias_renamed_to_a_string_of_the_same_length_is_matched_at_once():
+    organization = OrganizationFactory(name="Green Climate Fund", acronym="GCF")
+    alias = OrganizationNameFactory(organization=organization, name="Fonds vert")
+    assert found("le Fonds vert", registry_matcher()) == [("Fonds vert", organization.pk)]
+
+    alias.name = "Fonds bleu"
+    alias.save()
+
+    assert found("le Fonds bleu", registry_matcher()) == [("Fonds bleu", organization.pk)]
+    assert found("le Fonds vert", registry_matcher()) == []
+
+
+@pytest.mark.django_db
+def test_writing_articles_leaves_the_registry_matcher_as_it_is():
+    OrganizationFactory(name="Green Climate Fund", acronym="GCF")
+    before = registry_matcher()
+
+    factories.ArticleFactory()
+
+    assert registry_matcher() is before

@@ -7,7 +7,6 @@ from django.urls import reverse
 from articles import workflow
 from articles.models import Claim, ClaimAnchor, Evidence, Translation
 from articles.suggestions import anchor_selector, suggested_links
-from articles.text import matching
 from articles.text.anchors import AnchorState, Quote, plain_text, resolve
 from ops.demo import seed_demo
 from tests import factories
@@ -19,14 +18,6 @@ BODY = (
     "Officials at WHO said little.\n\n"
     "Months later, WHO confirmed the cuts."
 )
-
-
-@pytest.fixture(autouse=True)
-def fresh_matcher():
-    # Rolled-back tests can reuse ids, which the matcher's fingerprint may not notice.
-    matching.forget_registry_matcher()
-    yield
-    matching.forget_registry_matcher()
 
 
 @pytest.fixture

@@ -221,7 +221,7 @@ def test_instrument_filter_shows_a_change_to_the_instruments_at_once(moderator_c
         for query in context.captured_queries
         if 'FROM "organizations_instrument"' in query["sql"]
     ]
-    assert len(instrument_reads) == 1, "only the instruments' number and latest change"
+    assert instrument_reads == [], "the choices come from the cache while the registry stands"
 
     renamed.title = "New title"
     renamed.save()

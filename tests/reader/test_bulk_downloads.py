@@ -10,6 +10,7 @@ from django.core.management import call_command
 from organizations.models import MembershipEvent, Organization
 from organizations.registry_io import registry_json, registry_records
 from organizations.registry_io.schema import TABLES
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +72,20 @@ def test_an_unknown_table_is_not_found(client, registry):
 
 def test_downloads_refuse_writes(client, registry):
     assert client.post("/en/registry/downloads/registry.json").status_code == 405
+
+
+def test_a_download_is_current_until_the_registry_changes_and_newsroom_writes_leave_it(client):
+    organization = factories.OrganizationFactory(name="Before the rename")
+    url = "/en/registry/downloads/registry.json"
+    first = client.get(url)
+    etag = first["ETag"]
+
+    factories.ArticleFactory()
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+
+    organization.name = "After the rename"
+    organization.save()
+    renamed = client.get(url, headers={"if-none-match": etag})
+    assert renamed.status_code == 200
+    assert renamed["ETag"] != etag
+    assert "After the rename" in renamed.content.decode()
