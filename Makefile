@@ -10,7 +10,7 @@ PORT ?= 8000
 WORKERS ?= auto
 TEST_ARGS ?=
 
-.PHONY: help install run test test-browser lint format migrations-check messages demo-check bench clean lock
+.PHONY: help install chromium run test test-browser lint format migrations-check messages demo-check bench clean lock
 
 help:
 	@echo "make run              serve the demo site on http://$(HOST):$(PORT)/ (SQLite)"
@@ -32,9 +32,10 @@ $(VENV)/.installed: requirements.lock
 
 install: $(VENV)/.installed
 
-# The compiled catalogs (.mo) are not in git: they are built from the .po files.
+# The compiled catalogs (.mo) are not in git: they are built from the .po files
+# with GNU gettext's msgfmt, which is installed when missing (as root on Debian).
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.installed
-	@command -v msgfmt >/dev/null 2>&1 || { echo "msgfmt not found: install GNU gettext to compile the translations (Debian/Ubuntu: apt-get install gettext; macOS: brew install gettext)" >&2; exit 1; }
+	@bin/ensure-debian-package msgfmt gettext "Compiling the interface translations"
 	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 messages: $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
@@ -50,10 +51,15 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-test: install messages node_modules/axe-core/axe.min.js
+# The browser tests drive Debian's Chromium, installed when missing (as root on Debian).
+CHROMIUM_PATH ?= /usr/bin/chromium
+chromium:
+	@bin/ensure-debian-package $(CHROMIUM_PATH) chromium "The browser tests (Playwright)"
+
+test: install messages node_modules/axe-core/axe.min.js chromium
 	$(VENV)/bin/pytest -n $(WORKERS) $(TEST_ARGS)
 
-test-browser: install messages node_modules/axe-core/axe.min.js
+test-browser: install messages node_modules/axe-core/axe.min.js chromium
 	$(VENV)/bin/pytest tests/browser $(TEST_ARGS)
 
 # Ruff, then the import contracts in pyproject.toml: layers run one way, no cycles.

@@ -11,6 +11,20 @@ from django.test import Client
 from tests import factories
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres_only` are skipped, with the reason, on any other database."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(
+        reason=f"needs PostgreSQL (DATABASE_URL=postgres://...); this run uses {connection.vendor}"
+    )
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_and_fresh_cache(settings):
     """Each test starts from an empty cache so that no page leaks between tests.

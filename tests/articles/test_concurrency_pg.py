@@ -48,56 +48,54 @@ def assert_published_once(translation, outcomes):
     assert ReviewLog.objects.filter(translation=translation, action="approve").count() == 1
 
 
-if connection.vendor == "postgresql":
+@pytest.mark.postgres_only
+def test_simultaneous_approvals_publish_once(submitted, moderators, monkeypatch):
+    barrier = threading.Barrier(len(moderators))
+    outcomes, errors = [], []
+    lock_and_linger = workflow._lock
 
-    def test_simultaneous_approvals_publish_once(submitted, moderators, monkeypatch):
-        barrier = threading.Barrier(len(moderators))
-        outcomes, errors = [], []
-        lock_and_linger = workflow._lock
+    def slow_lock(translation):
+        # Hold the row lock long enough that the other thread is sure to
+        # be waiting for it, rather than finishing before it starts.
+        locked = lock_and_linger(translation)
+        time.sleep(0.3)
+        return locked
 
-        def slow_lock(translation):
-            # Hold the row lock long enough that the other thread is sure to
-            # be waiting for it, rather than finishing before it starts.
-            locked = lock_and_linger(translation)
-            time.sleep(0.3)
-            return locked
+    monkeypatch.setattr(workflow, "_lock", slow_lock)
 
-        monkeypatch.setattr(workflow, "_lock", slow_lock)
+    def approve_as(moderator):
+        try:
+            # Each thread loads the translation itself, as a request would.
+            translation = Translation.objects.get(pk=submitted.pk)
+            barrier.wait(timeout=10)
+            workflow.approve(translation=translation, by=moderator)
+            outcomes.append("approved")
+        except TransitionNotAllowed as refused:
+            assert "this one is published" in str(refused)
+            outcomes.append("refused")
+        except Exception as error:  # reported below, from the main thread
+            errors.append(error)
+        finally:
+            close_old_connections()
+            connection.close()
 
-        def approve_as(moderator):
-            try:
-                # Each thread loads the translation itself, as a request would.
-                translation = Translation.objects.get(pk=submitted.pk)
-                barrier.wait(timeout=10)
-                workflow.approve(translation=translation, by=moderator)
-                outcomes.append("approved")
-            except TransitionNotAllowed as refused:
-                assert "this one is published" in str(refused)
-                outcomes.append("refused")
-            except Exception as error:  # reported below, from the main thread
-                errors.append(error)
-            finally:
-                close_old_connections()
-                connection.close()
+    threads = [threading.Thread(target=approve_as, args=(m,)) for m in moderators]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert_published_once(submitted, outcomes)
 
-        threads = [threading.Thread(target=approve_as, args=(m,)) for m in moderators]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-        assert errors == []
-        assert_published_once(submitted, outcomes)
 
-else:
-
-    def test_approvals_one_after_the_other_publish_once(submitted, moderators):
-        outcomes = []
-        # Both moderators opened the review page before either approved.
-        stale_copies = [Translation.objects.get(pk=submitted.pk) for _ in moderators]
-        for moderator, translation in zip(moderators, stale_copies, strict=True):
-            try:
-                workflow.approve(translation=translation, by=moderator)
-                outcomes.append("approved")
-            except TransitionNotAllowed:
-                outcomes.append("refused")
-        assert_published_once(submitted, outcomes)
+def test_approvals_one_after_the_other_publish_once(submitted, moderators):
+    outcomes = []
+    # Both moderators opened the review page before either approved.
+    stale_copies = [Translation.objects.get(pk=submitted.pk) for _ in moderators]
+    for moderator, translation in zip(moderators, stale_copies, strict=True):
+        try:
+            workflow.approve(translation=translation, by=moderator)
+            outcomes.append("approved")
+        except TransitionNotAllowed:
+            outcomes.append("refused")
+    assert_published_once(submitted, outcomes)
