@@ -25,7 +25,7 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -57,16 +57,6 @@ ANCHOR_STATE_LABELS = {
     AnchorState.AMBIGUOUS: _("ambiguous"),
     AnchorState.ORPHANED: _("orphaned"),
 }
-
-
-def review_desk_url(translation: Translation) -> str:
-    """The moderators' review page of a translation."""
-    for name in ("review:detail", "admin:articles_review_detail"):
-        try:
-            return reverse(name, args=[translation.pk])
-        except NoReverseMatch:
-            continue
-    return f"/admin/review/{translation.pk}/"
 
 
 def _report_workflow_error(request: HttpRequest, error: Exception) -> None:
@@ -621,7 +611,7 @@ class TranslationAdmin(admin.ModelAdmin):
             and translation.latest_revision is not None,
             "may_withdraw": workflow.Action.WITHDRAW in allowed,
             "may_review": user.has_perm(workflow.REVIEW_PERMISSION),
-            "review_url": review_desk_url(translation),
+            "review_url": reverse("review:detail", args=[translation.pk]),
             "problems": workflow.submission_problems(translation=translation)
             if translation.status in workflow.TRANSITIONS[workflow.Action.SUBMIT].sources
             else [],
