@@ -133,34 +133,34 @@ class TranslationInline(admin.TabularInline):
         return translation.live_revision.number if translation.live_revision else "—"
 
 
-class ArticleStatusFilter(admin.SimpleListFilter):
+class ArticleVersionFilter(admin.SimpleListFilter):
+    """Articles with a language version whose `field` has the value chosen."""
+
+    field = ""
+
+    def lookups(self, request, model_admin):
+        return Translation._meta.get_field(self.field).choices
+
+    def queryset(self, request, queryset):
+        if self.value() in {value for value, _label in self.lookup_choices}:
+            return queryset.filter(
+                Exists(
+                    Translation.objects.filter(article=OuterRef("pk"), **{self.field: self.value()})
+                )
+            )
+        return queryset
+
+
+class ArticleStatusFilter(ArticleVersionFilter):
     title = _("status of a language version")
     parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return Status.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in Status.values:
-            return queryset.filter(
-                Exists(Translation.objects.filter(article=OuterRef("pk"), status=self.value()))
-            )
-        return queryset
+    field = "status"
 
 
-class ArticleLanguageFilter(admin.SimpleListFilter):
+class ArticleLanguageFilter(ArticleVersionFilter):
     title = _("language version")
     parameter_name = "language"
-
-    def lookups(self, request, model_admin):
-        return Translation._meta.get_field("language").choices
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(
-                Exists(Translation.objects.filter(article=OuterRef("pk"), language=self.value()))
-            )
-        return queryset
+    field = "language"
 
 
 class ArticleOutdatedFilter(admin.SimpleListFilter):

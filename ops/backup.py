@@ -102,6 +102,19 @@ class BackupReport:
     def total(self) -> int:
         return sum(self.counts.values())
 
+    def write(self, command, *, path, verbosity: int, summary: str) -> None:
+        """Print the report from a management command: counts per model at -v 2, then `summary`
+        (which may name %(count)d records, %(models)d models and %(path)s)."""
+        if verbosity >= 2:
+            for label, count in self.counts.items():
+                command.stdout.write(f"{label}: {count}")
+        if verbosity >= 1:
+            command.stdout.write(
+                command.style.SUCCESS(
+                    summary % {"count": self.total, "models": len(self.counts), "path": path}
+                )
+            )
+
 
 def site_models() -> list[type[models.Model]]:
     """Every model a backup holds, in an order in which they can be loaded again.

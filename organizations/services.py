@@ -35,17 +35,16 @@ from organizations.signals import RecordChange, registry_changed, registry_chang
 # evidence and what figure checks count.
 ANNOUNCED_MODELS: tuple[type[models.Model], ...] = (Organization, MembershipEvent, Instrument)
 
-# The facts of a membership event; changing any withdraws its verification.
-EVENT_FACTS = frozenset(
-    {
-        "organization",
-        "country",
-        "kind",
-        "announced_on",
-        "effective_on",
-        "date_precision",
-        "instrument",
-    }
+# The facts of a membership event, in the order they are shown; changing any
+# withdraws its verification.
+EVENT_FACTS = (
+    "organization",
+    "country",
+    "kind",
+    "announced_on",
+    "effective_on",
+    "date_precision",
+    "instrument",
 )
 
 
@@ -221,7 +220,7 @@ def verification_withdraw_if_facts_changed(
     A moderator verified the facts as they were; changed facts need a new
     verification. Returns whether a verification was withdrawn.
     """
-    if event.pk and event.verified_at and EVENT_FACTS.intersection(changed):
+    if event.pk and event.verified_at and set(EVENT_FACTS).intersection(changed):
         event.verified_by, event.verified_at = None, None
         return True
     return False

@@ -29,89 +29,71 @@ REVIEW_PERMISSION = workflow.REVIEW_PERMISSION
 VIEW_PERMISSION = "articles.view_translation"
 
 
-class ApproveForm(forms.Form):
-    comment = forms.CharField(
-        label=gettext_lazy("Comment"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Optional. The editors see it on their desk."),
-    )
+class DecisionForm(forms.Form):
+    """The comment a review step takes: required or not as the workflow's table says."""
 
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
 
-class RequestChangesForm(forms.Form):
-    comment = forms.CharField(
-        label=gettext_lazy("What should change"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("Required. The editors see it on their desk."),
-        error_messages={
-            "required": gettext_lazy("Say what should change: requesting changes needs a comment.")
-        },
-    )
-
-
-class AcknowledgeEvidenceForm(forms.Form):
-    comment = forms.CharField(
-        label=gettext_lazy("Why the text still stands"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Required. Kept in the review log."),
-        error_messages={
-            "required": gettext_lazy(
-                "Say why the text still stands: acknowledging needs a comment."
-            )
-        },
-    )
-
-
-class UnpublishForm(forms.Form):
-    comment = forms.CharField(
-        label=gettext_lazy("Why unpublish"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Required. Kept in the review log."),
-        error_messages={
-            "required": gettext_lazy("Say why: unpublishing a translation needs a comment.")
-        },
-    )
+    def __init__(self, *args, action: ReviewAction, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        step = workflow.TRANSITIONS[action.action]
+        field = self.fields["comment"]
+        field.label = action.label
+        field.help_text = action.help_text
+        field.required = step.comment == workflow.Comment.REQUIRED
+        if field.required:
+            field.error_messages["required"] = step.comment_missing
 
 
 @dataclass(frozen=True)
 class ReviewAction:
-    """A button of the review page: its form, the workflow step and where to go after."""
+    """A button of the review page: the workflow step, its comment field, where to go after."""
 
-    form_class: type[forms.Form]
     action: str
     transition: Callable[..., Translation]
+    label: str
+    help_text: str
     success_message: str
     back_to_queue: bool
 
+    def form(self, name: str, data=None) -> DecisionForm:
+        return DecisionForm(data, action=self, prefix=name)
+
+
+KEPT_IN_THE_LOG = gettext_lazy("Required. Kept in the review log.")
 
 REVIEW_ACTIONS = {
     "approve": ReviewAction(
-        ApproveForm,
         workflow.Action.APPROVE,
         workflow.approve,
+        gettext_lazy("Comment"),
+        gettext_lazy("Optional. The editors see it on their desk."),
         gettext_lazy("“%(translation)s” is published: readers see this version now."),
         back_to_queue=True,
     ),
     "request_changes": ReviewAction(
-        RequestChangesForm,
         workflow.Action.REQUEST_CHANGES,
         workflow.request_changes,
+        gettext_lazy("What should change"),
+        gettext_lazy("Required. The editors see it on their desk."),
         gettext_lazy("Changes requested for “%(translation)s”; the editors have been told."),
         back_to_queue=True,
     ),
     "acknowledge_evidence": ReviewAction(
-        AcknowledgeEvidenceForm,
         workflow.Action.EVIDENCE_REVIEWED,
         workflow.evidence_change_acknowledge,
+        gettext_lazy("Why the text still stands"),
+        KEPT_IN_THE_LOG,
         gettext_lazy(
             "The evidence changes of “%(translation)s” are acknowledged; its text stands."
         ),
         back_to_queue=True,
     ),
     "unpublish": ReviewAction(
-        UnpublishForm,
         workflow.Action.UNPUBLISH,
         workflow.unpublish,
+        gettext_lazy("Why unpublish"),
+        KEPT_IN_THE_LOG,
         gettext_lazy("“%(translation)s” is unpublished: readers no longer see it."),
         back_to_queue=False,
     ),
@@ -177,7 +159,7 @@ def detail(request: HttpRequest, translation_id: int) -> HttpResponse:
         action = REVIEW_ACTIONS.get(name)
         if action is None:
             return HttpResponseBadRequest(_("Unknown review action."))
-        form = action.form_class(request.POST, prefix=name)
+        form = action.form(name, request.POST)
         bound[name] = form
         if form.is_valid() and _perform(request, action, translation, form):
             if action.back_to_queue:
@@ -204,12 +186,10 @@ def detail(request: HttpRequest, translation_id: int) -> HttpResponse:
                 if "approve" in offered
                 else ""
             ),
-            approve_form=bound.get("approve") or ApproveForm(prefix="approve"),
-            request_changes_form=bound.get("request_changes")
-            or RequestChangesForm(prefix="request_changes"),
-            unpublish_form=bound.get("unpublish") or UnpublishForm(prefix="unpublish"),
-            acknowledge_form=bound.get("acknowledge_evidence")
-            or AcknowledgeEvidenceForm(prefix="acknowledge_evidence"),
+            **{
+                f"{name}_form": bound.get(name) or action.form(name)
+                for name, action in REVIEW_ACTIONS.items()
+            },
         ),
     )
 

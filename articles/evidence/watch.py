@@ -54,6 +54,7 @@ from django.utils.translation import gettext, override
 from articles.evidence import figures
 from articles.models import EvidenceChange, Translation
 from organizations.models import Instrument, MembershipEvent, Organization
+from organizations.services import EVENT_FACTS
 from organizations.signals import registry_changed, registry_changing
 
 RecordType = EvidenceChange.RecordType
@@ -63,16 +64,8 @@ REGISTRY_VALUE = "registry_value"
 
 # The fields whose change makes a published claim worth a second look.
 WATCHED_FIELDS: dict[str, tuple[str, ...]] = {
-    RecordType.EVENT: (
-        "organization",
-        "country",
-        "kind",
-        "announced_on",
-        "effective_on",
-        "date_precision",
-        "instrument",
-        VERIFIED,
-    ),
+    # The facts a moderator verifies, and the verification itself.
+    RecordType.EVENT: (*EVENT_FACTS, VERIFIED),
     RecordType.INSTRUMENT: ("kind", "number", "signed_on", "citation"),
     RecordType.ORGANIZATION: ("kind", "un_related", "parent"),
 }

@@ -26,13 +26,9 @@ class Command(BaseCommand):
             report = site_import(path=path)
         except BackupError as error:
             raise CommandError(str(error)) from None
-        if verbosity >= 2:
-            for label, count in report.counts.items():
-                self.stdout.write(f"{label}: {count}")
-        if verbosity >= 1:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    _("Restored %(count)d records of %(models)d models from %(path)s.")
-                    % {"count": report.total, "models": len(report.counts), "path": path}
-                )
-            )
+        report.write(
+            self,
+            path=path,
+            verbosity=verbosity,
+            summary=_("Restored %(count)d records of %(models)d models from %(path)s."),
+        )
