@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 
 from api import published, registry, schemas
 from api.errors import install_handlers
-from api.http import Freshness
+from api.http import conditional
 from api.links import Links
 
 TITLE = "Concordance open data API"
@@ -63,10 +63,7 @@ ENDPOINTS = {
 )
 def index(request: HttpRequest, response: HttpResponse):
     """Links to the OpenAPI document and to every list."""
-    freshness = Freshness.of("index")
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
+    conditional(request, response)
     links = Links(request)
     return {
         "title": TITLE,

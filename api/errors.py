@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from api.http import ConditionalResponse
+
 
 class NotFound(Http404):
     """A 404 whose message is meant for the caller."""
@@ -31,7 +33,10 @@ def _parameter_errors(exc: ValidationError) -> dict[str, list[str]]:
 
 
 def install_handlers(api: NinjaAPI) -> None:
-    """Answer validation errors with 400 and every 404 in the API's error shape."""
+    """Answer validation errors with 400 and every 404 in the API's error shape.
+
+    A conditional request answered from the validators alone (304, 412) gets that answer.
+    """
 
     def invalid_parameters(request: HttpRequest, exc: InvalidParameters) -> HttpResponse:
         return api.create_response(
@@ -47,6 +52,10 @@ def install_handlers(api: NinjaAPI) -> None:
         detail = str(exc) if isinstance(exc, NotFound) else _("Not found.")
         return api.create_response(request, {"detail": detail, "errors": {}}, status=404)
 
+    def conditional_response(request: HttpRequest, exc: ConditionalResponse) -> HttpResponse:
+        return exc.response
+
+    api.add_exception_handler(ConditionalResponse, conditional_response)
     api.add_exception_handler(InvalidParameters, invalid_parameters)
     api.add_exception_handler(ValidationError, validation_error)
     api.add_exception_handler(Http404, not_found)

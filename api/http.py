@@ -3,37 +3,32 @@
 `open_endpoint` wraps each URL of the API: it counts the request against
 the caller's rate limit, answers CORS preflights, serves HEAD as a GET
 without a body and marks every response readable from any origin. Each
-operation computes a `Freshness` from cheap aggregates of the records it
-shows, before loading them, and answers 304 when the client's copy is current.
+operation first calls `conditional`, which derives the answer's validators
+from the content generation (`freshness`), as the site's pages do, and
+answers 304 before any record is loaded when the client's copy is current.
 """
 
 from __future__ import annotations
 
-import datetime
 import functools
 import hashlib
 import math
 import os
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from config.proxies import client_address
+from freshness.generation import ContentState, content_state
+from freshness.http import Validators
 
-# Part of every ETag, with the time this package's code last changed: bump it
-# when answers change because code elsewhere did (the article renderer, say).
-REPRESENTATION_VERSION = "1"
+# Tells the API's answers apart from the pages at the same generation.
+REPRESENTATION = "api"
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 ALLOWED_REQUEST_HEADERS = "Accept, Accept-Language, If-Modified-Since, If-None-Match"
@@ -45,77 +40,45 @@ CACHE_SECONDS = 60
 DEFAULT_RATE_LIMIT = 120
 RATE_WINDOW_SECONDS = 60
 
-# Every answer changes when the code that writes it does; those that depend on
-# no record (the schema, the index, the empty corrections list) only then.
-CODE_MODIFIED_AT = datetime.datetime.fromtimestamp(
-    max(path.stat().st_mtime for path in Path(__file__).parent.glob("*.py")), tz=datetime.UTC
-).replace(microsecond=0)
 
+class ConditionalResponse(Exception):
+    """The answer to a conditional request, ready before any record is loaded: a 304 or a 412.
 
-@dataclass(frozen=True)
-class Freshness:
-    """The validators of one response: what it was computed from, and when that last changed.
-
-    `parts` are cheap facts about the records involved (counts, latest
-    timestamps); the ETag hashes them with the request's path and query and
-    the active language, so two different representations never share one.
+    Raised rather than returned so that it passes through ninja's pagination,
+    which expects rows from the operation; the API's handler answers with it.
     """
 
-    parts: tuple
-    last_modified: datetime.datetime
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__(response.status_code)
+        self.response = response
 
-    @classmethod
-    def of(
-        cls,
-        *parts,
-        modified: Iterable[datetime.datetime | None] = (),
-        dated: bool = False,
-    ) -> Freshness:
-        """Validators from `parts` and the latest of `modified`.
 
-        `dated` responses derive something from today's date (a membership
-        status today): they change at midnight even when no record does.
-        """
-        stamps = [CODE_MODIFIED_AT, *(stamp for stamp in modified if stamp is not None)]
-        if dated:
-            today = timezone.localdate()
-            parts = (*parts, today.isoformat())
-            stamps.append(timezone.make_aware(datetime.datetime.combine(today, datetime.time.min)))
-        return cls(parts=parts, last_modified=max(stamps))
+def conditional(
+    request: HttpRequest,
+    response: HttpResponse,
+    *,
+    dated: bool = False,
+    state: ContentState | None = None,
+) -> None:
+    """Give `response` the validators of the answer to `request`, or raise ConditionalResponse.
 
-    def etag(self, request: HttpRequest) -> str:
-        material = repr(
-            (
-                REPRESENTATION_VERSION,
-                CODE_MODIFIED_AT,
-                get_language(),
-                request.get_full_path(),
-                self.parts,
-            )
-        )
-        return f'"{hashlib.sha256(material.encode()).hexdigest()[:32]}"'
-
-    def apply(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        """Set ETag, Last-Modified and Cache-Control on `response`."""
-        response["ETag"] = self.etag(request)
-        response["Last-Modified"] = http_date(self.last_modified.timestamp())
-        patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
-        return response
-
-    def not_modified(self, request: HttpRequest) -> HttpResponse | None:
-        """A 304 when the client's copy (If-None-Match, else If-Modified-Since) is current.
-
-        Also a 412 when an If-Match or If-Unmodified-Since precondition fails.
-        """
-        validators = self.apply(request, HttpResponse())
-        answer = get_conditional_response(
-            request,
-            etag=validators["ETag"],
-            last_modified=int(self.last_modified.timestamp()),
-            response=validators,
-        )
-        # Without a condition that holds, Django hands the validators back unchanged.
-        return None if answer is validators else answer
+    The validators move with every content change (`freshness`), whatever
+    records the answer shows, and with the release; `dated` answers (a
+    membership status today) also change at midnight. `state` stands in for
+    the content state for an answer that depends on code only. Raises with a
+    304 when the caller's copy (If-None-Match, else If-Modified-Since) is
+    current and with a 412 when an If-Match or If-Unmodified-Since
+    precondition fails.
+    """
+    validators = Validators.of(
+        request,
+        content_state() if state is None else state,
+        dated=dated,
+        representation=REPRESENTATION,
+    )
+    if (answer := validators.not_modified(request, max_age=CACHE_SECONDS)) is not None:
+        raise ConditionalResponse(answer)
+    validators.apply(response, max_age=CACHE_SECONDS)
 
 
 def rate_limit() -> int:

@@ -1,9 +1,4 @@
-"""Numbered pages with links to their neighbours, from a count the caller already has.
-
-Each list endpoint counts its rows in the same query that computes its
-validators, so a page costs one more query for the rows and nothing for the
-count.
-"""
+"""Numbered pages with links to their neighbours, from the count the caller gives."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ version, with its anchors in the published versions only.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -17,7 +17,7 @@ from ninja import Query, Router
 
 from api import schemas
 from api.errors import NotFound
-from api.http import Freshness
+from api.http import conditional
 from api.links import Links
 from api.pagination import paginate
 from articles.models import (
@@ -71,19 +71,8 @@ def _published_versions():
 )
 def list_articles(request: HttpRequest, response: HttpResponse, query: Query[schemas.PageQuery]):
     """Articles readers can see in at least one language, latest first published first."""
+    conditional(request, response)
     published = Article.objects.published()
-    # Approving and unpublishing a version both touch its `updated_at`.
-    stamp = published.order_by().aggregate(
-        count=Count("pk", distinct=True),
-        last=Max("updated_at"),
-        version_count=Count("translations", distinct=True),
-        versions_last=Max("translations__updated_at"),
-    )
-    freshness = Freshness.of(*stamp.values(), modified=[stamp["last"], stamp["versions_last"]])
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
-
     rows = (
         published.annotate(
             first_published_at=Min(
@@ -101,7 +90,8 @@ def list_articles(request: HttpRequest, response: HttpResponse, query: Query[sch
         )
         .order_by(F("first_published_at").desc(nulls_last=True), "-pk")
     )
-    page = paginate(request, rows, count=stamp["count"], page=query.page, page_size=query.page_size)
+    count = published.count()
+    page = paginate(request, rows, count=count, page=query.page, page_size=query.page_size)
     links = Links(request)
     return page.envelope(
         [
@@ -169,42 +159,12 @@ def _target(evidence: Evidence, links: Links) -> dict[str, str]:
 )
 def get_article(request: HttpRequest, response: HttpResponse, slug: schemas.LongSlug):
     """Each published version's live text (Markdown and HTML) and the claims anchored in them."""
-    stamp = (
-        Article.objects.published()
-        .filter(slug=slug)
-        .annotate(
-            version_count=Count("translations", distinct=True),
-            versions_last=Max("translations__updated_at"),
-            claim_count=Count("claims", distinct=True),
-            claims_last=Max("claims__updated_at"),
-            anchor_count=Count("claims__anchors", distinct=True),
-            evidence_count=Count("claims__evidence", distinct=True),
-            evidence_latest=Max("claims__evidence__pk"),
-        )
-        .values(
-            "pk",
-            "updated_at",
-            "version_count",
-            "versions_last",
-            "claim_count",
-            "claims_last",
-            "anchor_count",
-            "evidence_count",
-            "evidence_latest",
-        )
-        .first()
+    conditional(request, response)
+    article = (
+        Article.objects.published().prefetch_related(_bylines(), "topics").filter(slug=slug).first()
     )
-    if stamp is None:
+    if article is None:
         raise NotFound(_("There is no published article %(slug)s.") % {"slug": slug})
-    freshness = Freshness.of(
-        *stamp.values(),
-        modified=[stamp["updated_at"], stamp["versions_last"], stamp["claims_last"]],
-    )
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
-
-    article = Article.objects.prefetch_related(_bylines(), "topics").get(pk=stamp["pk"])
     versions = list(_published_versions().filter(article=article).with_outdated())
     by_id = {version.pk: version for version in versions}
     claims = list(
@@ -317,15 +277,7 @@ def _corrections():
 )
 def list_corrections(request: HttpRequest, response: HttpResponse, query: Query[schemas.PageQuery]):
     """Corrections to published versions, latest first: what changed and when readers were told."""
-    stamp = _corrections().aggregate(
-        count=Count("pk"),
-        last=Max("corrected_at"),
-        versions_last=Max("translation__updated_at"),
-    )
-    freshness = Freshness.of(*stamp.values(), modified=[stamp["last"], stamp["versions_last"]])
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
+    conditional(request, response)
     rows = (
         _corrections()
         .select_related("translation__article")
@@ -338,7 +290,8 @@ def list_corrections(request: HttpRequest, response: HttpResponse, query: Query[
         )
         .order_by("-corrected_at", "-pk")
     )
-    page = paginate(request, rows, count=stamp["count"], page=query.page, page_size=query.page_size)
+    count = _corrections().count()
+    page = paginate(request, rows, count=count, page=query.page, page_size=query.page_size)
     links = Links(request)
     return page.envelope(
         [

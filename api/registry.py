@@ -2,10 +2,9 @@
 
 The lists filter with the registry pages' own FilterSets, so a query string
 means the same on `/en/registry/?…` and on `/api/organizations/?…`. Each
-operation first computes its validators (from one aggregate query; an event
-is one row and is simply loaded) and answers 304 when the caller's copy is
-current; otherwise it loads what it shows in a fixed number of queries,
-whatever the page size.
+operation first reads its validators from the content generation (one query)
+and answers 304 when the caller's copy is current; otherwise it loads what it
+shows in a fixed number of queries, whatever the page size.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from ninja import Query, Router
 
 from api import schemas
 from api.errors import InvalidParameters, NotFound
-from api.http import Freshness
+from api.http import conditional
 from api.links import Links
 from api.pagination import paginate
 from organizations.filters import MembershipEventFilter, OrganizationFilter
@@ -150,20 +149,8 @@ def list_organizations(
         .order_by("name", "pk"),
     )
     rows = filtered(filterset)
-    # The events of the listed organizations decide their status.
-    stamp = rows.order_by().aggregate(
-        count=Count("pk", distinct=True),
-        last=Max("updated_at"),
-        event_count=Count("events", distinct=True),
-        events_last=Max("events__updated_at"),
-    )
-    freshness = Freshness.of(
-        *stamp.values(), modified=[stamp["last"], stamp["events_last"]], dated=True
-    )
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
-    page = paginate(request, rows, count=stamp["count"], page=query.page, page_size=query.page_size)
+    conditional(request, response, dated=True)
+    page = paginate(request, rows, count=rows.count(), page=query.page, page_size=query.page_size)
     links = Links(request)
     return page.envelope(
         [
@@ -187,21 +174,7 @@ def get_organization(
     query: Query[schemas.StatusDateQuery],
 ):
     """The organization, its US status on `on` (default today) and its status periods."""
-    stamp = (
-        Organization.objects.filter(slug=slug)
-        .annotate(event_count=Count("events"), events_last=Max("events__updated_at"))
-        .values("pk", "updated_at", "event_count", "events_last")
-        .first()
-    )
-    if stamp is None:
-        raise NotFound(_("There is no organization %(slug)s.") % {"slug": slug})
-    freshness = Freshness.of(
-        *stamp.values(), modified=[stamp["updated_at"], stamp["events_last"]], dated=True
-    )
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
-
+    conditional(request, response, dated=True)
     organization = (
         Organization.objects.select_related("parent")
         .prefetch_related(
@@ -209,8 +182,11 @@ def get_organization(
             "domains",
             Prefetch("events", queryset=MembershipEvent.objects.for_timeline()),
         )
-        .get(pk=stamp["pk"])
+        .filter(slug=slug)
+        .first()
     )
+    if organization is None:
+        raise NotFound(_("There is no organization %(slug)s.") % {"slug": slug})
     status_on = query.on or timezone.localdate()
     organization_events = list(organization.events.all())
     registry_events = [event for event in organization_events if event.country == REGISTRY_COUNTRY]
@@ -264,12 +240,8 @@ def _events_for_list():
 def list_events(request: HttpRequest, response: HttpResponse, query: Query[schemas.EventQuery]):
     """Membership events, latest first, filtered as on the registry's event page."""
     rows = filtered(MembershipEventFilter(filter_data(query), queryset=_events_for_list()))
-    stamp = rows.order_by().aggregate(count=Count("pk"), last=Max("updated_at"))
-    freshness = Freshness.of(*stamp.values(), modified=[stamp["last"]])
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
-    page = paginate(request, rows, count=stamp["count"], page=query.page, page_size=query.page_size)
+    conditional(request, response)
+    page = paginate(request, rows, count=rows.count(), page=query.page, page_size=query.page_size)
     links = Links(request)
     return page.envelope(
         [event_out(event, links, organization_slug=event.organization.slug) for event in page.rows]
@@ -285,29 +257,14 @@ def list_events(request: HttpRequest, response: HttpResponse, query: Query[schem
 )
 def get_event(request: HttpRequest, response: HttpResponse, key: schemas.LongSlug):
     """A membership event with its sources."""
+    conditional(request, response)
     event = _events_for_list().filter(key=key).first()
     if event is None:
         raise NotFound(_("There is no event %(key)s.") % {"key": key})
-    freshness = Freshness.of(event.pk, event.updated_at, modified=[event.updated_at])
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
     return event_out(event, Links(request), organization_slug=event.organization.slug)
 
 
 # Instruments
-
-
-def _instrument_stamp(instruments) -> dict[str, Any]:
-    # Counts change with the events under the instruments and with whether
-    # their organizations are UN-related.
-    return instruments.order_by().aggregate(
-        count=Count("pk", distinct=True),
-        last=Max("updated_at"),
-        event_count=Count("events", distinct=True),
-        events_last=Max("events__updated_at"),
-        organizations_last=Max("events__organization__updated_at"),
-    )
 
 
 @instruments.get(
@@ -319,16 +276,10 @@ def _instrument_stamp(instruments) -> dict[str, Any]:
 )
 def list_instruments(request: HttpRequest, response: HttpResponse, query: Query[schemas.PageQuery]):
     """Instruments, latest signed first, with how many organizations their events name."""
-    stamp = _instrument_stamp(Instrument.objects.all())
-    freshness = Freshness.of(
-        *stamp.values(),
-        modified=[stamp["last"], stamp["events_last"], stamp["organizations_last"]],
-    )
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
+    conditional(request, response)
     rows = Instrument.objects.with_counts().order_by("-signed_on", "title", "pk")
-    page = paginate(request, rows, count=stamp["count"], page=query.page, page_size=query.page_size)
+    count = Instrument.objects.count()
+    page = paginate(request, rows, count=count, page=query.page, page_size=query.page_size)
     links = Links(request)
     return page.envelope([instrument_out(instrument, links) for instrument in page.rows])
 
@@ -342,17 +293,10 @@ def list_instruments(request: HttpRequest, response: HttpResponse, query: Query[
 )
 def get_instrument(request: HttpRequest, response: HttpResponse, slug: schemas.Slug):
     """An instrument, its counts and the organizations its events name, by name."""
-    stamp = _instrument_stamp(Instrument.objects.filter(slug=slug))
-    if not stamp["count"]:
+    conditional(request, response)
+    instrument = Instrument.objects.with_counts().filter(slug=slug).first()
+    if instrument is None:
         raise NotFound(_("There is no instrument %(slug)s.") % {"slug": slug})
-    freshness = Freshness.of(
-        *stamp.values(),
-        modified=[stamp["last"], stamp["events_last"], stamp["organizations_last"]],
-    )
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
-    instrument = Instrument.objects.with_counts().get(slug=slug)
     named = Organization.objects.named_in(instrument).order_by("name", "pk")
     links = Links(request)
     return {

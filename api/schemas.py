@@ -360,7 +360,7 @@ _HEADERS_OK = {
         "schema": {"type": "string"},
     },
     "Last-Modified": {
-        "description": "When the records behind the answer (or the code) last changed.",
+        "description": "When the registry or the newsroom (or the code) last changed.",
         "required": True,
         "schema": {"type": "string"},
     },

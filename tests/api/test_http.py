@@ -4,16 +4,20 @@ import datetime
 
 import pytest
 import time_machine
+from django.db.models import F
 from django.utils import timezone
 from django.utils.http import http_date
 
 from api.http import seconds_until_allowed
+from freshness.models import ContentChange
 from organizations.models import MembershipEvent, Organization
 
 pytestmark = pytest.mark.django_db
 
 WHO = "world-health-organization"
-TODAY = datetime.datetime(2026, 11, 26, 12, tzinfo=datetime.UTC)
+ARTICLE = "a-year-of-american-exits"
+# The demo article cites it as context for a claim.
+CITED = "united-nations-human-rights-council"
 
 ENDPOINTS = [
     "/api/",
@@ -43,15 +47,23 @@ def test_every_endpoint_answers_304_to_its_own_etag(client, published, url):
     assert again["Access-Control-Allow-Origin"] == "*"
 
 
-def test_if_modified_since_answers_304_until_a_record_changes(client, published):
+@pytest.fixture
+def content_written_an_hour_ago(published):
+    """Date the content's changes an hour back, so that a change now is a later second.
+
+    The database's clock stamps them, out of time_machine's reach.
+    """
+    ContentChange.objects.update(at=F("at") - datetime.timedelta(hours=1))
+
+
+def test_if_modified_since_answers_304_until_content_changes(client, content_written_an_hour_ago):
     url = "/api/events/world-health-organization-withdrawal-effective-2025-01-22/"
     first = client.get(url)
     since = first["Last-Modified"]
     assert client.get(url, headers={"if-modified-since": since}).status_code == 304
-    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)):
-        MembershipEvent.objects.get(
-            key="world-health-organization-withdrawal-effective-2025-01-22"
-        ).save()
+    MembershipEvent.objects.get(
+        key="world-health-organization-withdrawal-effective-2025-01-22"
+    ).save()
     changed = client.get(url, headers={"if-modified-since": since})
     assert changed.status_code == 200
     assert changed["Last-Modified"] != since
@@ -66,6 +78,44 @@ def test_etag_changes_when_an_event_changes_an_organizations_status(client, publ
     response = client.get(url, headers={"if-none-match": etag})
     assert response.status_code == 200
     assert response["ETag"] != etag
+
+
+def test_renaming_an_organization_cited_as_evidence_changes_the_article(client, published):
+    """The article shows the names of the records its claims cite, so it changes with them."""
+    url = f"/api/articles/{ARTICLE}/"
+    first = client.get(url)
+    organization = Organization.objects.get(slug=CITED)
+    organization.name = "Human Rights Council of the United Nations"
+    organization.save()
+
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    targets = [
+        evidence["target"] for claim in again.json()["claims"] for evidence in claim["evidence"]
+    ]
+    assert [target["name"] for target in targets if target["key"] == CITED] == [
+        "Human Rights Council of the United Nations"
+    ]
+
+
+def test_renaming_an_organization_in_bulk_changes_the_registry_list(client, published):
+    """A rename that leaves `updated_at` alone (a bulk update, a data fix) still shows."""
+    url = "/api/organizations/?q=UNHRC"
+    first = client.get(url)
+    Organization.objects.filter(slug=CITED).update(name="Human Rights Council of the UN")
+
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert [item["name"] for item in again.json()["results"]] == ["Human Rights Council of the UN"]
+
+
+def test_if_match_with_another_etag_fails_with_412(client, published):
+    response = client.get("/api/instruments/", headers={"if-match": '"not-the-current-one"'})
+    assert response.status_code == 412
 
 
 def test_etag_changes_when_the_filters_change(client, published):
@@ -86,16 +136,11 @@ def test_status_today_is_fresh_again_after_midnight(client, published):
     assert by_date.status_code == 200
 
 
-def test_last_modified_is_when_the_records_last_changed(client, published):
-    with time_machine.travel(TODAY, tick=False):
-        Organization.objects.get(slug=WHO).save()
-    with time_machine.travel(TODAY + datetime.timedelta(hours=1), tick=False):
-        response = client.get("/api/instruments/")
-    latest = max(
-        MembershipEvent.objects.latest("updated_at").updated_at,
-        Organization.objects.latest("updated_at").updated_at,
-    )
-    assert response["Last-Modified"] == http_date(latest.timestamp())
+def test_last_modified_is_when_any_content_last_changed(client, content_written_an_hour_ago):
+    Organization.objects.get(slug=WHO).save()
+    response = client.get("/api/instruments/")
+    changed_at = ContentChange.objects.latest("at").at
+    assert response["Last-Modified"] == http_date(changed_at.timestamp())
 
 
 @pytest.mark.parametrize("url", ["/api/organizations/", "/api/organizations/nowhere/"])
