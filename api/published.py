@@ -6,20 +6,23 @@ never do. A claim appears when it is anchored in at least one published
 version, with its anchors in the published versions only.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: ninja reads the annotations of a view
+# that `@paginate` wraps in ninja's own module, where names given as strings would
+# not resolve.
 
 from django.conf import settings
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from ninja import Query, Router
+from ninja import Router
+from ninja.pagination import paginate
 
 from api import schemas
 from api.errors import NotFound
 from api.http import conditional
 from api.links import Links
-from api.pagination import paginate
+from api.pagination import NumberedPages, Shown
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -64,17 +67,18 @@ def _published_versions():
 
 @articles.get(
     "/",
-    response=schemas.responses(schemas.ArticlePage),
+    response=schemas.responses(list[schemas.ArticleOut]),
     url_name="articles",
     summary="List published articles",
     openapi_extra=schemas.OPENAPI_EXTRA,
 )
-def list_articles(request: HttpRequest, response: HttpResponse, query: Query[schemas.PageQuery]):
+@paginate(NumberedPages)
+def list_articles(request: HttpRequest, response: HttpResponse):
     """Articles readers can see in at least one language, latest first published first."""
     conditional(request, response)
-    published = Article.objects.published()
     rows = (
-        published.annotate(
+        Article.objects.published()
+        .annotate(
             first_published_at=Min(
                 "translations__first_published_at",
                 filter=Q(translations__live_revision__isnull=False),
@@ -90,34 +94,32 @@ def list_articles(request: HttpRequest, response: HttpResponse, query: Query[sch
         )
         .order_by(F("first_published_at").desc(nulls_last=True), "-pk")
     )
-    count = published.count()
-    page = paginate(request, rows, count=count, page=query.page, page_size=query.page_size)
     links = Links(request)
-    return page.envelope(
-        [
+    return Shown(rows, lambda article: _article_summary(article, links))
+
+
+def _article_summary(article: Article, links: Links) -> dict:
+    """An article as the list shows it; its `published_versions` and bylines must be loaded."""
+    return {
+        "slug": article.slug,
+        "original_language": article.original_language,
+        "languages": [version.language for version in article.published_versions],
+        "versions": [
             {
-                "slug": article.slug,
-                "original_language": article.original_language,
-                "languages": [version.language for version in article.published_versions],
-                "versions": [
-                    {
-                        "language": version.language,
-                        "is_original": version.is_original,
-                        "title": version.live_revision.title,
-                        "first_published_at": version.first_published_at,
-                        "url": links.absolute(version.get_absolute_url()),
-                    }
-                    for version in article.published_versions
-                ],
-                "first_published_at": article.first_published_at,
-                "originally_published_on": article.originally_published_on,
-                "source_publication": article.source_publication,
-                "authors": _authors(article),
-                "api_url": links.api("article", slug=article.slug),
+                "language": version.language,
+                "is_original": version.is_original,
+                "title": version.live_revision.title,
+                "first_published_at": version.first_published_at,
+                "url": links.absolute(version.get_absolute_url()),
             }
-            for article in page.rows
-        ]
-    )
+            for version in article.published_versions
+        ],
+        "first_published_at": article.first_published_at,
+        "originally_published_on": article.originally_published_on,
+        "source_publication": article.source_publication,
+        "authors": _authors(article),
+        "api_url": links.api("article", slug=article.slug),
+    }
 
 
 def _target(evidence: Evidence, links: Links) -> dict[str, str]:
@@ -270,12 +272,13 @@ def _corrections():
 
 @corrections.get(
     "/",
-    response=schemas.responses(schemas.CorrectionPage),
+    response=schemas.responses(list[schemas.CorrectionOut]),
     url_name="corrections",
     summary="List published corrections",
     openapi_extra=schemas.OPENAPI_EXTRA,
 )
-def list_corrections(request: HttpRequest, response: HttpResponse, query: Query[schemas.PageQuery]):
+@paginate(NumberedPages)
+def list_corrections(request: HttpRequest, response: HttpResponse):
     """Corrections to published versions, latest first: what changed and when readers were told."""
     conditional(request, response)
     rows = (
@@ -290,20 +293,16 @@ def list_corrections(request: HttpRequest, response: HttpResponse, query: Query[
         )
         .order_by("-corrected_at", "-pk")
     )
-    count = _corrections().count()
-    page = paginate(request, rows, count=count, page=query.page, page_size=query.page_size)
     links = Links(request)
-    return page.envelope(
-        [
-            {
-                "article": revision.translation.article.slug,
-                "language": revision.translation.language,
-                "revision": revision.number,
-                "note": revision.correction_note,
-                "published_at": revision.corrected_at,
-                "url": links.absolute(revision.translation.get_absolute_url()),
-                "article_api_url": links.api("article", slug=revision.translation.article.slug),
-            }
-            for revision in page.rows
-        ]
+    return Shown(
+        rows,
+        lambda revision: {
+            "article": revision.translation.article.slug,
+            "language": revision.translation.language,
+            "revision": revision.number,
+            "note": revision.correction_note,
+            "published_at": revision.corrected_at,
+            "url": links.absolute(revision.translation.get_absolute_url()),
+            "article_api_url": links.api("article", slug=revision.translation.article.slug),
+        },
     )

@@ -7,7 +7,9 @@ and answers 304 when the caller's copy is current; otherwise it loads what it
 shows in a fixed number of queries, whatever the page size.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: ninja reads the annotations of a view
+# that `@paginate` wraps in ninja's own module, where names given as strings would
+# not resolve.
 
 from collections.abc import Iterable
 from typing import Any
@@ -17,12 +19,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
+from ninja.pagination import paginate
 
 from api import schemas
 from api.errors import InvalidParameters, NotFound
 from api.http import conditional
 from api.links import Links
-from api.pagination import paginate
+from api.pagination import NumberedPages, Shown
 from organizations.filters import MembershipEventFilter, OrganizationFilter
 from organizations.models import Instrument, MembershipEvent, Organization
 from organizations.status import membership_status, status_periods
@@ -34,10 +37,10 @@ events = Router(tags=["events"])
 instruments = Router(tags=["instruments"])
 
 
-def filter_data(query: schemas.PageQuery) -> dict[str, str]:
+def filter_data(query: schemas.Schema) -> dict[str, str]:
     """The query's filters as the registry's FilterSets read them from a query string."""
     data = {}
-    for name, value in query.model_dump(exclude={"page", "page_size"}, exclude_none=True).items():
+    for name, value in query.model_dump(exclude_none=True).items():
         if isinstance(value, bool):
             data[name] = "true" if value else "false"
         elif hasattr(value, "isoformat"):
@@ -132,11 +135,12 @@ def instrument_out(instrument: Instrument, links: Links) -> dict[str, Any]:
 
 @organizations.get(
     "/",
-    response=schemas.responses(schemas.OrganizationPage),
+    response=schemas.responses(list[schemas.OrganizationOut]),
     url_name="organizations",
     summary="List organizations",
     openapi_extra=schemas.OPENAPI_EXTRA,
 )
+@paginate(NumberedPages)
 def list_organizations(
     request: HttpRequest, response: HttpResponse, query: Query[schemas.OrganizationQuery]
 ):
@@ -150,14 +154,9 @@ def list_organizations(
     )
     rows = filtered(filterset)
     conditional(request, response, dated=True)
-    page = paginate(request, rows, count=rows.count(), page=query.page, page_size=query.page_size)
     links = Links(request)
-    return page.envelope(
-        [
-            {**organization_out(organization, links), "status": organization.status}
-            for organization in page.rows
-        ]
-    )
+    # The status today is annotated on the rows, so the list needs no events.
+    return Shown(rows, lambda row: {**organization_out(row, links), "status": row.status})
 
 
 @organizations.get(
@@ -232,19 +231,19 @@ def _events_for_list():
 
 @events.get(
     "/",
-    response=schemas.responses(schemas.EventPage),
+    response=schemas.responses(list[schemas.EventOut]),
     url_name="events",
     summary="List membership events",
     openapi_extra=schemas.OPENAPI_EXTRA,
 )
+@paginate(NumberedPages)
 def list_events(request: HttpRequest, response: HttpResponse, query: Query[schemas.EventQuery]):
     """Membership events, latest first, filtered as on the registry's event page."""
     rows = filtered(MembershipEventFilter(filter_data(query), queryset=_events_for_list()))
     conditional(request, response)
-    page = paginate(request, rows, count=rows.count(), page=query.page, page_size=query.page_size)
     links = Links(request)
-    return page.envelope(
-        [event_out(event, links, organization_slug=event.organization.slug) for event in page.rows]
+    return Shown(
+        rows, lambda event: event_out(event, links, organization_slug=event.organization.slug)
     )
 
 
@@ -269,19 +268,18 @@ def get_event(request: HttpRequest, response: HttpResponse, key: schemas.LongSlu
 
 @instruments.get(
     "/",
-    response=schemas.responses(schemas.InstrumentPage),
+    response=schemas.responses(list[schemas.InstrumentOut]),
     url_name="instruments",
     summary="List instruments",
     openapi_extra=schemas.OPENAPI_EXTRA,
 )
-def list_instruments(request: HttpRequest, response: HttpResponse, query: Query[schemas.PageQuery]):
+@paginate(NumberedPages)
+def list_instruments(request: HttpRequest, response: HttpResponse):
     """Instruments, latest signed first, with how many organizations their events name."""
     conditional(request, response)
     rows = Instrument.objects.with_counts().order_by("-signed_on", "title", "pk")
-    count = Instrument.objects.count()
-    page = paginate(request, rows, count=count, page=query.page, page_size=query.page_size)
     links = Links(request)
-    return page.envelope([instrument_out(instrument, links) for instrument in page.rows])
+    return Shown(rows, lambda instrument: instrument_out(instrument, links))
 
 
 @instruments.get(
