@@ -1,27 +1,25 @@
 """What every API response shares: validators for conditional requests, CORS, the rate limit.
 
-`open_endpoint` wraps each URL of the API: it counts the request against
-the caller's rate limit, answers CORS preflights, serves HEAD as a GET
-without a body and marks every response readable from any origin. Each
-operation first calls `conditional`, which derives the answer's validators
-from the content generation (`freshness`), as the site's pages do, and
-answers 304 before any record is loaded when the client's copy is current.
+`open_endpoint` wraps each URL of the API: it answers CORS preflights,
+serves HEAD as a GET without a body and marks every response readable from
+any origin. ninja counts each request to an operation against its address's
+rate limit (`AddressRateThrottle`). Each operation first calls
+`conditional`, which derives the answer's validators from the content
+generation (`freshness`), as the site's pages do, and answers 304 before any
+record is loaded when the client's copy is current.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import math
 import os
-import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.translation import gettext as _
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
+from ninja.throttling import AnonRateThrottle
 
 from config.proxies import client_address
 from freshness.generation import ContentState, content_state
@@ -38,7 +36,6 @@ PREFLIGHT_MAX_AGE = 24 * 60 * 60
 CACHE_SECONDS = 60
 
 DEFAULT_RATE_LIMIT = 120
-RATE_WINDOW_SECONDS = 60
 
 
 class ConditionalResponse(Exception):
@@ -81,6 +78,32 @@ def conditional(
     validators.apply(response, max_age=CACHE_SECONDS)
 
 
+class AddressRateThrottle(AnonRateThrottle):
+    """ninja's throttle, at `rate_limit()` requests a minute from each caller's address.
+
+    The address is the one `config.proxies.client_address` decides, as for
+    login throttling. ninja keeps each address's recent requests in Django's
+    cache, so every app server shares the count when the cache is shared
+    (Redis); a request is allowed again a minute after the oldest one counted.
+    """
+
+    scope = "api"
+
+    def __init__(self) -> None:
+        super().__init__(rate=f"{DEFAULT_RATE_LIMIT}/min")
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        """Whether `request` is within its address's limit; it is counted if so."""
+        # Read on each request, so that a change of the setting needs no new API.
+        self.num_requests = rate_limit()
+        return not self.num_requests or super().allow_request(request)
+
+    def get_ident(self, request: HttpRequest) -> str:
+        # Hashed, so that a cache key never holds an address or what a caller wrote.
+        address = client_address(request) or "unknown"
+        return hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
 def rate_limit() -> int:
     """Requests one address may make per minute; 0 turns the limit off.
 
@@ -91,47 +114,6 @@ def rate_limit() -> int:
     if value is None:
         value = os.environ.get("API_RATE_LIMIT") or DEFAULT_RATE_LIMIT
     return max(int(value), 0)
-
-
-def seconds_until_allowed(request: HttpRequest, *, now: float | None = None) -> int | None:
-    """Count this request in its address's fixed one-minute window.
-
-    None while the address is within its limit, else the seconds until the
-    window closes. The counter lives in Django's cache, so every app server
-    shares it when the cache is shared (Redis).
-    """
-    limit = rate_limit()
-    if not limit:
-        return None
-    now = time.time() if now is None else now
-    window = int(now // RATE_WINDOW_SECONDS)
-    address = hashlib.sha256((client_address(request) or "unknown").encode()).hexdigest()[:32]
-    key = f"api:rate:{address}:{window}"
-    if cache.add(key, 1, timeout=RATE_WINDOW_SECONDS + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            # The key expired between add and incr: this request opens a new window.
-            cache.set(key, 1, timeout=RATE_WINDOW_SECONDS + 1)
-            count = 1
-    if count <= limit:
-        return None
-    return max(1, math.ceil((window + 1) * RATE_WINDOW_SECONDS - now))
-
-
-def too_many_requests(retry_after: int) -> JsonResponse:
-    response = JsonResponse(
-        {
-            "detail": _("Too many requests: at most %(limit)s a minute from one address.")
-            % {"limit": rate_limit()},
-            "errors": {},
-        },
-        status=429,
-    )
-    response["Retry-After"] = str(retry_after)
-    return response
 
 
 def preflight() -> HttpResponse:
@@ -149,10 +131,7 @@ def open_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        retry_after = seconds_until_allowed(request)
-        if retry_after is not None:
-            response = too_many_requests(retry_after)
-        elif request.method == "OPTIONS":
+        if request.method == "OPTIONS":
             response = preflight()
         elif request.method == "HEAD":
             request.method = "GET"
