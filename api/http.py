@@ -1,9 +1,9 @@
-"""What every API response shares: validators for conditional requests, CORS, the rate limit.
+"""What every API response shares: validators for conditional requests, the rate limit.
 
-`open_endpoint` wraps each URL of the API: it answers CORS preflights,
-serves HEAD as a GET without a body and marks every response readable from
-any origin. ninja counts each request to an operation against its address's
-rate limit (`AddressRateThrottle`). Each operation first calls
+`open_endpoint` wraps each URL of the API: it answers OPTIONS and serves
+HEAD as a GET without a body. ninja counts each request to an operation
+against its address's rate limit (`AddressRateThrottle`); CORS is
+django-cors-headers' (see the settings). Each operation first calls
 `conditional`, which derives the answer's validators from the content
 generation (`freshness`), as the site's pages do, and answers 304 before any
 record is loaded when the client's copy is current.
@@ -29,9 +29,6 @@ from freshness.http import Validators
 REPRESENTATION = "api"
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
-ALLOWED_REQUEST_HEADERS = "Accept, Accept-Language, If-Modified-Since, If-None-Match"
-EXPOSED_HEADERS = "ETag, Last-Modified, Retry-After"
-PREFLIGHT_MAX_AGE = 24 * 60 * 60
 # Readers and caches may reuse a response this long before revalidating it.
 CACHE_SECONDS = 60
 
@@ -116,23 +113,13 @@ def rate_limit() -> int:
     return max(int(value), 0)
 
 
-def preflight() -> HttpResponse:
-    """The answer to OPTIONS: which methods and request headers any origin may use."""
-    response = HttpResponse(status=204)
-    response["Allow"] = ALLOWED_METHODS
-    response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
-    response["Access-Control-Allow-Headers"] = ALLOWED_REQUEST_HEADERS
-    response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
-    return response
-
-
 def open_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Wrap an API view: rate limit, CORS for any origin, OPTIONS and HEAD."""
+    """Wrap an API view: OPTIONS lists the methods, HEAD is a GET without the body."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method == "OPTIONS":
-            response = preflight()
+            response = HttpResponse(status=204, headers={"Allow": ALLOWED_METHODS})
         elif request.method == "HEAD":
             request.method = "GET"
             response = view(request, *args, **kwargs)
@@ -144,8 +131,6 @@ def open_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
             response = view(request, *args, **kwargs)
         if response.status_code == 405:
             response["Allow"] = ALLOWED_METHODS
-        response["Access-Control-Allow-Origin"] = "*"
-        response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
         return response
 
     return csrf_exempt(wrapped)

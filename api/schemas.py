@@ -329,8 +329,8 @@ _HEADERS_OK = {
         "schema": {"type": "string"},
     },
     "Access-Control-Allow-Origin": {
-        "description": "Always *: any web page may read the API.",
-        "required": True,
+        "description": "* whenever the request names an Origin: any web page may read the API.",
+        "required": False,
         "schema": {"type": "string"},
     },
 }

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 WHO = "world-health-organization"
 ARTICLE = "a-year-of-american-exits"
+ORIGIN = "https://example.org"
 # The demo article cites it as context for a claim.
 CITED = "united-nations-human-rights-council"
 
@@ -40,7 +41,7 @@ def test_every_endpoint_answers_304_to_its_own_etag(client, published, url):
     assert first.status_code == 200
     assert first["ETag"]
     assert first["Last-Modified"]
-    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    again = client.get(url, headers={"if-none-match": first["ETag"], "origin": ORIGIN})
     assert again.status_code == 304
     assert again.content == b""
     assert again["ETag"] == first["ETag"]
@@ -145,24 +146,39 @@ def test_last_modified_is_when_any_content_last_changed(client, content_written_
 
 @pytest.mark.parametrize("url", ["/api/organizations/", "/api/organizations/nowhere/"])
 def test_answers_are_readable_from_any_origin(client, published, url):
-    response = client.get(url, headers={"origin": "https://example.org"})
+    response = client.get(url, headers={"origin": ORIGIN})
     assert response["Access-Control-Allow-Origin"] == "*"
-    assert "ETag" in response["Access-Control-Expose-Headers"]
+    assert response["Access-Control-Expose-Headers"] == "ETag, Last-Modified, Retry-After"
+    assert "Access-Control-Allow-Credentials" not in response
 
 
 def test_preflight_is_answered(client, published):
     response = client.options(
         "/api/organizations/",
         headers={
-            "origin": "https://example.org",
+            "origin": ORIGIN,
             "access-control-request-method": "GET",
             "access-control-request-headers": "if-none-match",
         },
     )
-    assert response.status_code == 204
+    assert response.status_code == 200
+    assert response.content == b""
     assert response["Access-Control-Allow-Origin"] == "*"
-    assert "GET" in response["Access-Control-Allow-Methods"]
-    assert "If-None-Match" in response["Access-Control-Allow-Headers"]
+    assert response["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+    assert response["Access-Control-Allow-Headers"] == (
+        "Accept, Accept-Language, If-Modified-Since, If-None-Match"
+    )
+    assert response["Access-Control-Max-Age"] == "86400"
+
+
+@pytest.mark.parametrize("url", ["/en/", "/en/registry/", "/admin/login/"])
+def test_pages_and_the_admin_are_not_shared_across_origins(client, published, url):
+    response = client.get(url, headers={"origin": ORIGIN})
+    preflight = client.options(
+        url, headers={"origin": ORIGIN, "access-control-request-method": "GET"}
+    )
+    for answer in (response, preflight):
+        assert not [name for name in answer.headers if name.lower().startswith("access-control")]
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
@@ -191,7 +207,7 @@ def test_requests_past_the_limit_get_429_with_retry_after(client, published, set
     settings.API_RATE_LIMIT = 3
     for _ in range(3):
         assert client.get("/api/instruments/").status_code == 200
-    refused = client.get("/api/instruments/")
+    refused = client.get("/api/instruments/", headers={"origin": ORIGIN})
     assert refused.status_code == 429
     assert 1 <= int(refused["Retry-After"]) <= 60
     assert refused["Access-Control-Allow-Origin"] == "*"
