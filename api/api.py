@@ -12,7 +12,7 @@ from ninja import NinjaAPI
 
 from api import published, registry, schemas
 from api.errors import install_handlers
-from api.http import AddressRateThrottle, conditional
+from api.http import AddressRateThrottle, ReadOnlyRouter, conditional
 from api.links import Links
 from freshness.generation import ContentState
 
@@ -24,6 +24,13 @@ class OpenDataAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         # Operation ids are what generated clients name their methods after.
         return operation.view_func.__name__
+
+    def get_openapi_schema(self, **kwargs):
+        """The document, with each operation once: as a GET (a HEAD is a GET without body)."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            operations.pop("head", None)
+        return schema
 
 
 api = OpenDataAPI(
@@ -42,6 +49,7 @@ api = OpenDataAPI(
     openapi_url=None,
     docs_url=None,
     throttle=AddressRateThrottle(),
+    default_router=ReadOnlyRouter(),
 )
 install_handlers(api)
 

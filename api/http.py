@@ -1,8 +1,9 @@
-"""What every API response shares: validators for conditional requests, the rate limit.
+"""What every API answer shares: read-only methods, validators, the rate limit.
 
-`open_endpoint` wraps each URL of the API: it answers OPTIONS and serves
-HEAD as a GET without a body. ninja counts each request to an operation
-against its address's rate limit (`AddressRateThrottle`); CORS is
+Each URL of the API is a `ReadOnlyEndpoint`: Django's View answers OPTIONS
+and refuses writes, and ninja's operation (GET, and HEAD through a
+`ReadOnlyRouter`) answers the rest. ninja counts each request to an
+operation against its address's rate limit (`AddressRateThrottle`); CORS is
 django-cors-headers' (see the settings). Each operation first calls
 `conditional`, which derives the answer's validators from the content
 generation (`freshness`), as the site's pages do, and answers 304 before any
@@ -11,14 +12,17 @@ record is loaded when the client's copy is current.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.decorators import method_decorator
+from django.views import View
 from django.views.decorators.csrf import csrf_exempt
+from ninja import Router
 from ninja.throttling import AnonRateThrottle
 
 from config.proxies import client_address
@@ -28,7 +32,6 @@ from freshness.http import Validators
 # Tells the API's answers apart from the pages at the same generation.
 REPRESENTATION = "api"
 
-ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 # Readers and caches may reuse a response this long before revalidating it.
 CACHE_SECONDS = 60
 
@@ -113,24 +116,31 @@ def rate_limit() -> int:
     return max(int(value), 0)
 
 
-def open_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Wrap an API view: OPTIONS lists the methods, HEAD is a GET without the body."""
+class ReadOnlyRouter(Router):
+    """A ninja router whose GET operations answer HEAD too, as Django's generic views do.
 
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method == "OPTIONS":
-            response = HttpResponse(status=204, headers={"Allow": ALLOWED_METHODS})
-        elif request.method == "HEAD":
-            request.method = "GET"
-            response = view(request, *args, **kwargs)
-            request.method = "HEAD"
-            if not response.streaming:
-                response["Content-Length"] = str(len(response.content))
-                response.content = b""
-        else:
-            response = view(request, *args, **kwargs)
-        if response.status_code == 405:
-            response["Allow"] = ALLOWED_METHODS
-        return response
+    A HEAD runs the operation as a GET does, so its headers (the validators,
+    Content-Length) are the GET's; the web server sends no body with it.
+    """
 
-    return csrf_exempt(wrapped)
+    def get(self, path: str, **kwargs: Any) -> Callable:
+        """Register a GET (and HEAD) operation at `path`, with ninja's `get` arguments."""
+        return self.api_operation(["GET", "HEAD"], path, **kwargs)
+
+
+# The API keeps no session and reads no cookie: a refused write is a 405, never a
+# CSRF failure.
+@method_decorator(csrf_exempt, name="dispatch")
+class ReadOnlyEndpoint(View):
+    """One URL of the API: GET and HEAD go to ninja's operations, OPTIONS lists them.
+
+    Django's View answers OPTIONS, and any other method with a 405, with
+    `Allow: GET, HEAD, OPTIONS`.
+    """
+
+    http_method_names = ["get", "head", "options"]
+    operations: Callable[..., HttpResponse] | None = None
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """ninja's answer; Django's View sends HEAD here too."""
+        return self.operations(request, *args, **kwargs)

@@ -15,12 +15,11 @@ from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from ninja import Router
 from ninja.pagination import paginate
 
 from api import schemas
 from api.errors import NotFound
-from api.http import conditional
+from api.http import ReadOnlyRouter, conditional
 from api.links import Links
 from api.pagination import NumberedPages, Shown
 from articles.models import (
@@ -35,8 +34,8 @@ from articles.models import (
 from articles.text.anchors import Quote
 from articles.text.rendering import ClaimMark, render_body
 
-articles = Router(tags=["articles"])
-corrections = Router(tags=["corrections"])
+articles = ReadOnlyRouter(tags=["articles"])
+corrections = ReadOnlyRouter(tags=["corrections"])
 
 
 def _bylines() -> Prefetch:

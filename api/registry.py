@@ -18,12 +18,12 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query
 from ninja.pagination import paginate
 
 from api import schemas
 from api.errors import InvalidParameters, NotFound
-from api.http import conditional
+from api.http import ReadOnlyRouter, conditional
 from api.links import Links
 from api.pagination import NumberedPages, Shown
 from organizations.filters import MembershipEventFilter, OrganizationFilter
@@ -32,9 +32,9 @@ from organizations.status import membership_status, status_periods
 
 REGISTRY_COUNTRY = "US"
 
-organizations = Router(tags=["organizations"])
-events = Router(tags=["events"])
-instruments = Router(tags=["instruments"])
+organizations = ReadOnlyRouter(tags=["organizations"])
+events = ReadOnlyRouter(tags=["events"])
+instruments = ReadOnlyRouter(tags=["instruments"])
 
 
 def filter_data(query: schemas.Schema) -> dict[str, str]:

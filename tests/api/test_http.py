@@ -191,16 +191,32 @@ def test_writes_are_not_allowed(client, published, method, url):
 
 
 def test_openapi_document_refuses_writes(client, db):
-    assert client.post("/api/openapi.json").status_code == 405
+    response = client.post("/api/openapi.json")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
 
 
-def test_head_gives_the_headers_without_the_body(client, published):
-    get = client.get("/api/instruments/")
-    head = client.head("/api/instruments/")
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_head_gives_the_headers_without_the_body(client, published, url):
+    get = client.get(url)
+    head = client.head(url)
     assert head.status_code == 200
     assert head.content == b""
     assert head["ETag"] == get["ETag"]
     assert head["Content-Length"] == str(len(get.content))
+
+
+def test_head_answers_304_to_a_current_etag(client, published):
+    etag = client.get("/api/instruments/")["ETag"]
+    assert client.head("/api/instruments/", headers={"if-none-match": etag}).status_code == 304
+
+
+@pytest.mark.parametrize("url", ["/api/", "/api/openapi.json", f"/api/organizations/{WHO}/"])
+def test_options_lists_the_methods(client, published, url):
+    response = client.options(url)
+    assert response.status_code == 200
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    assert response.content == b""
 
 
 def test_requests_past_the_limit_get_429_with_retry_after(client, published, settings):
