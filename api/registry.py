@@ -37,7 +37,7 @@ events = ReadOnlyRouter(tags=["events"])
 instruments = ReadOnlyRouter(tags=["instruments"])
 
 
-def filter_data(query: schemas.Schema) -> dict[str, str]:
+def filter_data(query: schemas.OrganizationQuery | schemas.EventQuery) -> dict[str, str]:
     """The query's filters as the registry's FilterSets read them from a query string."""
     data = {}
     for name, value in query.model_dump(exclude_none=True).items():
