@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import Throttled, ValidationError
+
+from api.http import ConditionalResponse, rate_limit
 
 
 class NotFound(Http404):
@@ -31,7 +33,10 @@ def _parameter_errors(exc: ValidationError) -> dict[str, list[str]]:
 
 
 def install_handlers(api: NinjaAPI) -> None:
-    """Answer validation errors with 400 and every 404 in the API's error shape."""
+    """Answer validation errors with 400, every 404 and 429 in the API's error shape.
+
+    A conditional request answered from the validators alone (304, 412) gets that answer.
+    """
 
     def invalid_parameters(request: HttpRequest, exc: InvalidParameters) -> HttpResponse:
         return api.create_response(
@@ -47,6 +52,18 @@ def install_handlers(api: NinjaAPI) -> None:
         detail = str(exc) if isinstance(exc, NotFound) else _("Not found.")
         return api.create_response(request, {"detail": detail, "errors": {}}, status=404)
 
+    def too_many_requests(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        # ninja adds Retry-After to this answer.
+        detail = _("Too many requests: at most %(limit)s a minute from one address.") % {
+            "limit": rate_limit()
+        }
+        return api.create_response(request, {"detail": detail, "errors": {}}, status=429)
+
+    def conditional_response(request: HttpRequest, exc: ConditionalResponse) -> HttpResponse:
+        return exc.response
+
+    api.add_exception_handler(ConditionalResponse, conditional_response)
     api.add_exception_handler(InvalidParameters, invalid_parameters)
     api.add_exception_handler(ValidationError, validation_error)
     api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(Throttled, too_many_requests)

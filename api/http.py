@@ -1,121 +1,107 @@
-"""What every API response shares: validators for conditional requests, CORS, the rate limit.
+"""What every API answer shares: read-only methods, validators, the rate limit.
 
-`open_endpoint` wraps each URL of the API: it counts the request against
-the caller's rate limit, answers CORS preflights, serves HEAD as a GET
-without a body and marks every response readable from any origin. Each
-operation computes a `Freshness` from cheap aggregates of the records it
-shows, before loading them, and answers 304 when the client's copy is current.
+Each URL of the API is a `ReadOnlyEndpoint`: Django's View answers OPTIONS
+and refuses writes, and ninja's operation (GET, and HEAD through a
+`ReadOnlyRouter`) answers the rest. ninja counts each request to an
+operation against its address's rate limit (`AddressRateThrottle`); CORS is
+django-cors-headers' (see the settings). Each operation first calls
+`conditional`, which derives the answer's validators from the content
+generation (`freshness`), as the site's pages do, and answers 304 before any
+record is loaded when the client's copy is current.
 """
 
 from __future__ import annotations
 
-import datetime
-import functools
 import hashlib
-import math
 import os
-import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+from django.http import HttpRequest, HttpResponse
+from django.utils.decorators import method_decorator
+from django.views import View
 from django.views.decorators.csrf import csrf_exempt
+from ninja import Router
+from ninja.throttling import AnonRateThrottle
 
 from config.proxies import client_address
+from freshness.generation import ContentState, content_state
+from freshness.http import Validators
 
-# Part of every ETag, with the time this package's code last changed: bump it
-# when answers change because code elsewhere did (the article renderer, say).
-REPRESENTATION_VERSION = "1"
+# Tells the API's answers apart from the pages at the same generation.
+REPRESENTATION = "api"
 
-ALLOWED_METHODS = "GET, HEAD, OPTIONS"
-ALLOWED_REQUEST_HEADERS = "Accept, Accept-Language, If-Modified-Since, If-None-Match"
-EXPOSED_HEADERS = "ETag, Last-Modified, Retry-After"
-PREFLIGHT_MAX_AGE = 24 * 60 * 60
 # Readers and caches may reuse a response this long before revalidating it.
 CACHE_SECONDS = 60
 
 DEFAULT_RATE_LIMIT = 120
-RATE_WINDOW_SECONDS = 60
-
-# Every answer changes when the code that writes it does; those that depend on
-# no record (the schema, the index, the empty corrections list) only then.
-CODE_MODIFIED_AT = datetime.datetime.fromtimestamp(
-    max(path.stat().st_mtime for path in Path(__file__).parent.glob("*.py")), tz=datetime.UTC
-).replace(microsecond=0)
 
 
-@dataclass(frozen=True)
-class Freshness:
-    """The validators of one response: what it was computed from, and when that last changed.
+class ConditionalResponse(Exception):
+    """The answer to a conditional request, ready before any record is loaded: a 304 or a 412.
 
-    `parts` are cheap facts about the records involved (counts, latest
-    timestamps); the ETag hashes them with the request's path and query and
-    the active language, so two different representations never share one.
+    Raised rather than returned so that it passes through ninja's pagination,
+    which expects rows from the operation; the API's handler answers with it.
     """
 
-    parts: tuple
-    last_modified: datetime.datetime
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__(response.status_code)
+        self.response = response
 
-    @classmethod
-    def of(
-        cls,
-        *parts,
-        modified: Iterable[datetime.datetime | None] = (),
-        dated: bool = False,
-    ) -> Freshness:
-        """Validators from `parts` and the latest of `modified`.
 
-        `dated` responses derive something from today's date (a membership
-        status today): they change at midnight even when no record does.
-        """
-        stamps = [CODE_MODIFIED_AT, *(stamp for stamp in modified if stamp is not None)]
-        if dated:
-            today = timezone.localdate()
-            parts = (*parts, today.isoformat())
-            stamps.append(timezone.make_aware(datetime.datetime.combine(today, datetime.time.min)))
-        return cls(parts=parts, last_modified=max(stamps))
+def conditional(
+    request: HttpRequest,
+    response: HttpResponse,
+    *,
+    dated: bool = False,
+    state: ContentState | None = None,
+) -> None:
+    """Give `response` the validators of the answer to `request`, or raise ConditionalResponse.
 
-    def etag(self, request: HttpRequest) -> str:
-        material = repr(
-            (
-                REPRESENTATION_VERSION,
-                CODE_MODIFIED_AT,
-                get_language(),
-                request.get_full_path(),
-                self.parts,
-            )
-        )
-        return f'"{hashlib.sha256(material.encode()).hexdigest()[:32]}"'
+    The validators move with every content change (`freshness`), whatever
+    records the answer shows, and with the release; `dated` answers (a
+    membership status today) also change at midnight. `state` stands in for
+    the content state for an answer that depends on code only. Raises with a
+    304 when the caller's copy (If-None-Match, else If-Modified-Since) is
+    current and with a 412 when an If-Match or If-Unmodified-Since
+    precondition fails.
+    """
+    validators = Validators.of(
+        request,
+        content_state() if state is None else state,
+        dated=dated,
+        representation=REPRESENTATION,
+    )
+    if (answer := validators.not_modified(request, max_age=CACHE_SECONDS)) is not None:
+        raise ConditionalResponse(answer)
+    validators.apply(response, max_age=CACHE_SECONDS)
 
-    def apply(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        """Set ETag, Last-Modified and Cache-Control on `response`."""
-        response["ETag"] = self.etag(request)
-        response["Last-Modified"] = http_date(self.last_modified.timestamp())
-        patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
-        return response
 
-    def not_modified(self, request: HttpRequest) -> HttpResponse | None:
-        """A 304 when the client's copy (If-None-Match, else If-Modified-Since) is current.
+class AddressRateThrottle(AnonRateThrottle):
+    """ninja's throttle, at `rate_limit()` requests a minute from each caller's address.
 
-        Also a 412 when an If-Match or If-Unmodified-Since precondition fails.
-        """
-        validators = self.apply(request, HttpResponse())
-        answer = get_conditional_response(
-            request,
-            etag=validators["ETag"],
-            last_modified=int(self.last_modified.timestamp()),
-            response=validators,
-        )
-        # Without a condition that holds, Django hands the validators back unchanged.
-        return None if answer is validators else answer
+    The address is the one `config.proxies.client_address` decides, as for
+    login throttling. ninja keeps each address's recent requests in Django's
+    cache, so every app server shares the count when the cache is shared
+    (Redis); a request is allowed again a minute after the oldest one counted.
+    """
+
+    scope = "api"
+
+    def __init__(self) -> None:
+        super().__init__(rate=f"{DEFAULT_RATE_LIMIT}/min")
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        """Whether `request` is within its address's limit; it is counted if so."""
+        # Read on each request, so that a change of the setting needs no new API.
+        self.num_requests = rate_limit()
+        return not self.num_requests or super().allow_request(request)
+
+    def get_ident(self, request: HttpRequest) -> str:
+        # Hashed, so that a cache key never holds an address or what a caller wrote.
+        address = client_address(request) or "unknown"
+        return hashlib.sha256(address.encode()).hexdigest()[:32]
 
 
 def rate_limit() -> int:
@@ -130,80 +116,31 @@ def rate_limit() -> int:
     return max(int(value), 0)
 
 
-def seconds_until_allowed(request: HttpRequest, *, now: float | None = None) -> int | None:
-    """Count this request in its address's fixed one-minute window.
+class ReadOnlyRouter(Router):
+    """A ninja router whose GET operations answer HEAD too, as Django's generic views do.
 
-    None while the address is within its limit, else the seconds until the
-    window closes. The counter lives in Django's cache, so every app server
-    shares it when the cache is shared (Redis).
+    A HEAD runs the operation as a GET does, so its headers (the validators,
+    Content-Length) are the GET's; the web server sends no body with it.
     """
-    limit = rate_limit()
-    if not limit:
-        return None
-    now = time.time() if now is None else now
-    window = int(now // RATE_WINDOW_SECONDS)
-    address = hashlib.sha256((client_address(request) or "unknown").encode()).hexdigest()[:32]
-    key = f"api:rate:{address}:{window}"
-    if cache.add(key, 1, timeout=RATE_WINDOW_SECONDS + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            # The key expired between add and incr: this request opens a new window.
-            cache.set(key, 1, timeout=RATE_WINDOW_SECONDS + 1)
-            count = 1
-    if count <= limit:
-        return None
-    return max(1, math.ceil((window + 1) * RATE_WINDOW_SECONDS - now))
+
+    def get(self, path: str, **kwargs: Any) -> Callable:
+        """Register a GET (and HEAD) operation at `path`, with ninja's `get` arguments."""
+        return self.api_operation(["GET", "HEAD"], path, **kwargs)
 
 
-def too_many_requests(retry_after: int) -> JsonResponse:
-    response = JsonResponse(
-        {
-            "detail": _("Too many requests: at most %(limit)s a minute from one address.")
-            % {"limit": rate_limit()},
-            "errors": {},
-        },
-        status=429,
-    )
-    response["Retry-After"] = str(retry_after)
-    return response
+# The API keeps no session and reads no cookie: a refused write is a 405, never a
+# CSRF failure.
+@method_decorator(csrf_exempt, name="dispatch")
+class ReadOnlyEndpoint(View):
+    """One URL of the API: GET and HEAD go to ninja's operations, OPTIONS lists them.
 
+    Django's View answers OPTIONS, and any other method with a 405, with
+    `Allow: GET, HEAD, OPTIONS`.
+    """
 
-def preflight() -> HttpResponse:
-    """The answer to OPTIONS: which methods and request headers any origin may use."""
-    response = HttpResponse(status=204)
-    response["Allow"] = ALLOWED_METHODS
-    response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
-    response["Access-Control-Allow-Headers"] = ALLOWED_REQUEST_HEADERS
-    response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
-    return response
+    http_method_names = ["get", "head", "options"]
+    operations: Callable[..., HttpResponse] | None = None
 
-
-def open_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Wrap an API view: rate limit, CORS for any origin, OPTIONS and HEAD."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        retry_after = seconds_until_allowed(request)
-        if retry_after is not None:
-            response = too_many_requests(retry_after)
-        elif request.method == "OPTIONS":
-            response = preflight()
-        elif request.method == "HEAD":
-            request.method = "GET"
-            response = view(request, *args, **kwargs)
-            request.method = "HEAD"
-            if not response.streaming:
-                response["Content-Length"] = str(len(response.content))
-                response.content = b""
-        else:
-            response = view(request, *args, **kwargs)
-        if response.status_code == 405:
-            response["Allow"] = ALLOWED_METHODS
-        response["Access-Control-Allow-Origin"] = "*"
-        response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-        return response
-
-    return csrf_exempt(wrapped)
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """ninja's answer; Django's View sends HEAD here too."""
+        return self.operations(request, *args, **kwargs)

@@ -6,20 +6,22 @@ never do. A claim appears when it is anchored in at least one published
 version, with its anchors in the published versions only.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: ninja reads the annotations of a view
+# that `@paginate` wraps in ninja's own module, where names given as strings would
+# not resolve.
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from ninja import Query, Router
+from ninja.pagination import paginate
 
 from api import schemas
 from api.errors import NotFound
-from api.http import Freshness
+from api.http import ReadOnlyRouter, conditional
 from api.links import Links
-from api.pagination import paginate
+from api.pagination import NumberedPages, Shown
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -32,8 +34,8 @@ from articles.models import (
 from articles.text.anchors import Quote
 from articles.text.rendering import ClaimMark, render_body
 
-articles = Router(tags=["articles"])
-corrections = Router(tags=["corrections"])
+articles = ReadOnlyRouter(tags=["articles"])
+corrections = ReadOnlyRouter(tags=["corrections"])
 
 
 def _bylines() -> Prefetch:
@@ -64,28 +66,18 @@ def _published_versions():
 
 @articles.get(
     "/",
-    response=schemas.responses(schemas.ArticlePage),
+    response=schemas.responses(list[schemas.ArticleOut]),
     url_name="articles",
     summary="List published articles",
     openapi_extra=schemas.OPENAPI_EXTRA,
 )
-def list_articles(request: HttpRequest, response: HttpResponse, query: Query[schemas.PageQuery]):
+@paginate(NumberedPages)
+def list_articles(request: HttpRequest, response: HttpResponse):
     """Articles readers can see in at least one language, latest first published first."""
-    published = Article.objects.published()
-    # Approving and unpublishing a version both touch its `updated_at`.
-    stamp = published.order_by().aggregate(
-        count=Count("pk", distinct=True),
-        last=Max("updated_at"),
-        version_count=Count("translations", distinct=True),
-        versions_last=Max("translations__updated_at"),
-    )
-    freshness = Freshness.of(*stamp.values(), modified=[stamp["last"], stamp["versions_last"]])
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
-
+    conditional(request, response)
     rows = (
-        published.annotate(
+        Article.objects.published()
+        .annotate(
             first_published_at=Min(
                 "translations__first_published_at",
                 filter=Q(translations__live_revision__isnull=False),
@@ -101,33 +93,32 @@ def list_articles(request: HttpRequest, response: HttpResponse, query: Query[sch
         )
         .order_by(F("first_published_at").desc(nulls_last=True), "-pk")
     )
-    page = paginate(request, rows, count=stamp["count"], page=query.page, page_size=query.page_size)
     links = Links(request)
-    return page.envelope(
-        [
+    return Shown(rows, lambda article: _article_summary(article, links))
+
+
+def _article_summary(article: Article, links: Links) -> dict:
+    """An article as the list shows it; its `published_versions` and bylines must be loaded."""
+    return {
+        "slug": article.slug,
+        "original_language": article.original_language,
+        "languages": [version.language for version in article.published_versions],
+        "versions": [
             {
-                "slug": article.slug,
-                "original_language": article.original_language,
-                "languages": [version.language for version in article.published_versions],
-                "versions": [
-                    {
-                        "language": version.language,
-                        "is_original": version.is_original,
-                        "title": version.live_revision.title,
-                        "first_published_at": version.first_published_at,
-                        "url": links.absolute(version.get_absolute_url()),
-                    }
-                    for version in article.published_versions
-                ],
-                "first_published_at": article.first_published_at,
-                "originally_published_on": article.originally_published_on,
-                "source_publication": article.source_publication,
-                "authors": _authors(article),
-                "api_url": links.api("article", slug=article.slug),
+                "language": version.language,
+                "is_original": version.is_original,
+                "title": version.live_revision.title,
+                "first_published_at": version.first_published_at,
+                "url": links.absolute(version.get_absolute_url()),
             }
-            for article in page.rows
-        ]
-    )
+            for version in article.published_versions
+        ],
+        "first_published_at": article.first_published_at,
+        "originally_published_on": article.originally_published_on,
+        "source_publication": article.source_publication,
+        "authors": _authors(article),
+        "api_url": links.api("article", slug=article.slug),
+    }
 
 
 def _target(evidence: Evidence, links: Links) -> dict[str, str]:
@@ -169,42 +160,12 @@ def _target(evidence: Evidence, links: Links) -> dict[str, str]:
 )
 def get_article(request: HttpRequest, response: HttpResponse, slug: schemas.LongSlug):
     """Each published version's live text (Markdown and HTML) and the claims anchored in them."""
-    stamp = (
-        Article.objects.published()
-        .filter(slug=slug)
-        .annotate(
-            version_count=Count("translations", distinct=True),
-            versions_last=Max("translations__updated_at"),
-            claim_count=Count("claims", distinct=True),
-            claims_last=Max("claims__updated_at"),
-            anchor_count=Count("claims__anchors", distinct=True),
-            evidence_count=Count("claims__evidence", distinct=True),
-            evidence_latest=Max("claims__evidence__pk"),
-        )
-        .values(
-            "pk",
-            "updated_at",
-            "version_count",
-            "versions_last",
-            "claim_count",
-            "claims_last",
-            "anchor_count",
-            "evidence_count",
-            "evidence_latest",
-        )
-        .first()
+    conditional(request, response)
+    article = (
+        Article.objects.published().prefetch_related(_bylines(), "topics").filter(slug=slug).first()
     )
-    if stamp is None:
+    if article is None:
         raise NotFound(_("There is no published article %(slug)s.") % {"slug": slug})
-    freshness = Freshness.of(
-        *stamp.values(),
-        modified=[stamp["updated_at"], stamp["versions_last"], stamp["claims_last"]],
-    )
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
-
-    article = Article.objects.prefetch_related(_bylines(), "topics").get(pk=stamp["pk"])
     versions = list(_published_versions().filter(article=article).with_outdated())
     by_id = {version.pk: version for version in versions}
     claims = list(
@@ -310,22 +271,15 @@ def _corrections():
 
 @corrections.get(
     "/",
-    response=schemas.responses(schemas.CorrectionPage),
+    response=schemas.responses(list[schemas.CorrectionOut]),
     url_name="corrections",
     summary="List published corrections",
     openapi_extra=schemas.OPENAPI_EXTRA,
 )
-def list_corrections(request: HttpRequest, response: HttpResponse, query: Query[schemas.PageQuery]):
+@paginate(NumberedPages)
+def list_corrections(request: HttpRequest, response: HttpResponse):
     """Corrections to published versions, latest first: what changed and when readers were told."""
-    stamp = _corrections().aggregate(
-        count=Count("pk"),
-        last=Max("corrected_at"),
-        versions_last=Max("translation__updated_at"),
-    )
-    freshness = Freshness.of(*stamp.values(), modified=[stamp["last"], stamp["versions_last"]])
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
+    conditional(request, response)
     rows = (
         _corrections()
         .select_related("translation__article")
@@ -338,19 +292,16 @@ def list_corrections(request: HttpRequest, response: HttpResponse, query: Query[
         )
         .order_by("-corrected_at", "-pk")
     )
-    page = paginate(request, rows, count=stamp["count"], page=query.page, page_size=query.page_size)
     links = Links(request)
-    return page.envelope(
-        [
-            {
-                "article": revision.translation.article.slug,
-                "language": revision.translation.language,
-                "revision": revision.number,
-                "note": revision.correction_note,
-                "published_at": revision.corrected_at,
-                "url": links.absolute(revision.translation.get_absolute_url()),
-                "article_api_url": links.api("article", slug=revision.translation.article.slug),
-            }
-            for revision in page.rows
-        ]
+    return Shown(
+        rows,
+        lambda revision: {
+            "article": revision.translation.article.slug,
+            "language": revision.translation.language,
+            "revision": revision.number,
+            "note": revision.correction_note,
+            "published_at": revision.corrected_at,
+            "url": links.absolute(revision.translation.get_absolute_url()),
+            "article_api_url": links.api("article", slug=revision.translation.article.slug),
+        },
     )

@@ -2,43 +2,45 @@
 
 The lists filter with the registry pages' own FilterSets, so a query string
 means the same on `/en/registry/?…` and on `/api/organizations/?…`. Each
-operation first computes its validators (from one aggregate query; an event
-is one row and is simply loaded) and answers 304 when the caller's copy is
-current; otherwise it loads what it shows in a fixed number of queries,
-whatever the page size.
+operation first reads its validators from the content generation (one query)
+and answers 304 when the caller's copy is current; otherwise it loads what it
+shows in a fixed number of queries, whatever the page size.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: ninja reads the annotations of a view
+# that `@paginate` wraps in ninja's own module, where names given as strings would
+# not resolve.
 
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query
+from ninja.pagination import paginate
 
 from api import schemas
 from api.errors import InvalidParameters, NotFound
-from api.http import Freshness
+from api.http import ReadOnlyRouter, conditional
 from api.links import Links
-from api.pagination import paginate
+from api.pagination import NumberedPages, Shown
 from organizations.filters import MembershipEventFilter, OrganizationFilter
 from organizations.models import Instrument, MembershipEvent, Organization
 from organizations.status import membership_status, status_periods
 
 REGISTRY_COUNTRY = "US"
 
-organizations = Router(tags=["organizations"])
-events = Router(tags=["events"])
-instruments = Router(tags=["instruments"])
+organizations = ReadOnlyRouter(tags=["organizations"])
+events = ReadOnlyRouter(tags=["events"])
+instruments = ReadOnlyRouter(tags=["instruments"])
 
 
-def filter_data(query: schemas.PageQuery) -> dict[str, str]:
+def filter_data(query: schemas.OrganizationQuery | schemas.EventQuery) -> dict[str, str]:
     """The query's filters as the registry's FilterSets read them from a query string."""
     data = {}
-    for name, value in query.model_dump(exclude={"page", "page_size"}, exclude_none=True).items():
+    for name, value in query.model_dump(exclude_none=True).items():
         if isinstance(value, bool):
             data[name] = "true" if value else "false"
         elif hasattr(value, "isoformat"):
@@ -133,11 +135,12 @@ def instrument_out(instrument: Instrument, links: Links) -> dict[str, Any]:
 
 @organizations.get(
     "/",
-    response=schemas.responses(schemas.OrganizationPage),
+    response=schemas.responses(list[schemas.OrganizationOut]),
     url_name="organizations",
     summary="List organizations",
     openapi_extra=schemas.OPENAPI_EXTRA,
 )
+@paginate(NumberedPages)
 def list_organizations(
     request: HttpRequest, response: HttpResponse, query: Query[schemas.OrganizationQuery]
 ):
@@ -150,27 +153,10 @@ def list_organizations(
         .order_by("name", "pk"),
     )
     rows = filtered(filterset)
-    # The events of the listed organizations decide their status.
-    stamp = rows.order_by().aggregate(
-        count=Count("pk", distinct=True),
-        last=Max("updated_at"),
-        event_count=Count("events", distinct=True),
-        events_last=Max("events__updated_at"),
-    )
-    freshness = Freshness.of(
-        *stamp.values(), modified=[stamp["last"], stamp["events_last"]], dated=True
-    )
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
-    page = paginate(request, rows, count=stamp["count"], page=query.page, page_size=query.page_size)
+    conditional(request, response, dated=True)
     links = Links(request)
-    return page.envelope(
-        [
-            {**organization_out(organization, links), "status": organization.status}
-            for organization in page.rows
-        ]
-    )
+    # The status today is annotated on the rows, so the list needs no events.
+    return Shown(rows, lambda row: {**organization_out(row, links), "status": row.status})
 
 
 @organizations.get(
@@ -187,21 +173,7 @@ def get_organization(
     query: Query[schemas.StatusDateQuery],
 ):
     """The organization, its US status on `on` (default today) and its status periods."""
-    stamp = (
-        Organization.objects.filter(slug=slug)
-        .annotate(event_count=Count("events"), events_last=Max("events__updated_at"))
-        .values("pk", "updated_at", "event_count", "events_last")
-        .first()
-    )
-    if stamp is None:
-        raise NotFound(_("There is no organization %(slug)s.") % {"slug": slug})
-    freshness = Freshness.of(
-        *stamp.values(), modified=[stamp["updated_at"], stamp["events_last"]], dated=True
-    )
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
-
+    conditional(request, response, dated=True)
     organization = (
         Organization.objects.select_related("parent")
         .prefetch_related(
@@ -209,8 +181,11 @@ def get_organization(
             "domains",
             Prefetch("events", queryset=MembershipEvent.objects.for_timeline()),
         )
-        .get(pk=stamp["pk"])
+        .filter(slug=slug)
+        .first()
     )
+    if organization is None:
+        raise NotFound(_("There is no organization %(slug)s.") % {"slug": slug})
     status_on = query.on or timezone.localdate()
     organization_events = list(organization.events.all())
     registry_events = [event for event in organization_events if event.country == REGISTRY_COUNTRY]
@@ -256,23 +231,19 @@ def _events_for_list():
 
 @events.get(
     "/",
-    response=schemas.responses(schemas.EventPage),
+    response=schemas.responses(list[schemas.EventOut]),
     url_name="events",
     summary="List membership events",
     openapi_extra=schemas.OPENAPI_EXTRA,
 )
+@paginate(NumberedPages)
 def list_events(request: HttpRequest, response: HttpResponse, query: Query[schemas.EventQuery]):
     """Membership events, latest first, filtered as on the registry's event page."""
     rows = filtered(MembershipEventFilter(filter_data(query), queryset=_events_for_list()))
-    stamp = rows.order_by().aggregate(count=Count("pk"), last=Max("updated_at"))
-    freshness = Freshness.of(*stamp.values(), modified=[stamp["last"]])
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
-    page = paginate(request, rows, count=stamp["count"], page=query.page, page_size=query.page_size)
+    conditional(request, response)
     links = Links(request)
-    return page.envelope(
-        [event_out(event, links, organization_slug=event.organization.slug) for event in page.rows]
+    return Shown(
+        rows, lambda event: event_out(event, links, organization_slug=event.organization.slug)
     )
 
 
@@ -285,52 +256,30 @@ def list_events(request: HttpRequest, response: HttpResponse, query: Query[schem
 )
 def get_event(request: HttpRequest, response: HttpResponse, key: schemas.LongSlug):
     """A membership event with its sources."""
+    conditional(request, response)
     event = _events_for_list().filter(key=key).first()
     if event is None:
         raise NotFound(_("There is no event %(key)s.") % {"key": key})
-    freshness = Freshness.of(event.pk, event.updated_at, modified=[event.updated_at])
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
     return event_out(event, Links(request), organization_slug=event.organization.slug)
 
 
 # Instruments
 
 
-def _instrument_stamp(instruments) -> dict[str, Any]:
-    # Counts change with the events under the instruments and with whether
-    # their organizations are UN-related.
-    return instruments.order_by().aggregate(
-        count=Count("pk", distinct=True),
-        last=Max("updated_at"),
-        event_count=Count("events", distinct=True),
-        events_last=Max("events__updated_at"),
-        organizations_last=Max("events__organization__updated_at"),
-    )
-
-
 @instruments.get(
     "/",
-    response=schemas.responses(schemas.InstrumentPage),
+    response=schemas.responses(list[schemas.InstrumentOut]),
     url_name="instruments",
     summary="List instruments",
     openapi_extra=schemas.OPENAPI_EXTRA,
 )
-def list_instruments(request: HttpRequest, response: HttpResponse, query: Query[schemas.PageQuery]):
+@paginate(NumberedPages)
+def list_instruments(request: HttpRequest, response: HttpResponse):
     """Instruments, latest signed first, with how many organizations their events name."""
-    stamp = _instrument_stamp(Instrument.objects.all())
-    freshness = Freshness.of(
-        *stamp.values(),
-        modified=[stamp["last"], stamp["events_last"], stamp["organizations_last"]],
-    )
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
+    conditional(request, response)
     rows = Instrument.objects.with_counts().order_by("-signed_on", "title", "pk")
-    page = paginate(request, rows, count=stamp["count"], page=query.page, page_size=query.page_size)
     links = Links(request)
-    return page.envelope([instrument_out(instrument, links) for instrument in page.rows])
+    return Shown(rows, lambda instrument: instrument_out(instrument, links))
 
 
 @instruments.get(
@@ -342,17 +291,10 @@ def list_instruments(request: HttpRequest, response: HttpResponse, query: Query[
 )
 def get_instrument(request: HttpRequest, response: HttpResponse, slug: schemas.Slug):
     """An instrument, its counts and the organizations its events name, by name."""
-    stamp = _instrument_stamp(Instrument.objects.filter(slug=slug))
-    if not stamp["count"]:
+    conditional(request, response)
+    instrument = Instrument.objects.with_counts().filter(slug=slug).first()
+    if instrument is None:
         raise NotFound(_("There is no instrument %(slug)s.") % {"slug": slug})
-    freshness = Freshness.of(
-        *stamp.values(),
-        modified=[stamp["last"], stamp["events_last"], stamp["organizations_last"]],
-    )
-    if (not_modified := freshness.not_modified(request)) is not None:
-        return not_modified
-    freshness.apply(request, response)
-    instrument = Instrument.objects.with_counts().get(slug=slug)
     named = Organization.objects.named_in(instrument).order_by("name", "pk")
     links = Links(request)
     return {

@@ -14,9 +14,6 @@ from articles.text.anchors import AnchorState
 from organizations.models import Instrument, MembershipEvent, Organization
 from organizations.status import Status
 
-MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 50
-
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Form fields refuse NUL, and PostgreSQL cannot store it.
 NO_NULL_CHARACTERS = r"^[^\x00]*$"
@@ -45,17 +42,10 @@ StatusValue = choice(Status)
 # Parameters
 
 
-class PageQuery(Schema):
-    page: int = Field(1, ge=1, description="The page number, from 1.")
-    page_size: int = Field(
-        DEFAULT_PAGE_SIZE,
-        ge=1,
-        le=MAX_PAGE_SIZE,
-        description=f"Results per page, at most {MAX_PAGE_SIZE}.",
-    )
+# `page` and `page_size` are the paginator's (api.pagination.NumberedPages).
 
 
-class OrganizationQuery(PageQuery):
+class OrganizationQuery(Schema):
     q: str | None = Field(
         None,
         max_length=200,
@@ -83,7 +73,7 @@ class StatusDateQuery(Schema):
     on: IsoDate | None = Field(None, description="The date of the status; default today.")
 
 
-class EventQuery(PageQuery):
+class EventQuery(Schema):
     q: str | None = Field(
         None,
         max_length=200,
@@ -109,12 +99,6 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = Field(
         default_factory=dict, description="Messages per parameter, when parameters were invalid."
     )
-
-
-class PageOut(Schema):
-    count: int = Field(description="How many results there are on all pages.")
-    next: str | None = Field(description="The URL of the next page.")
-    previous: str | None = Field(description="The URL of the previous page.")
 
 
 class IndexOut(Schema):
@@ -155,10 +139,6 @@ class EventOut(Schema):
     api_url: str
 
 
-class EventPage(PageOut):
-    results: list[EventOut]
-
-
 class OrganizationOut(Schema):
     slug: str
     name: str
@@ -171,10 +151,6 @@ class OrganizationOut(Schema):
     status: StatusValue = Field(description="The US membership status today.")
     url: str = Field(description="The organization's public page.")
     api_url: str
-
-
-class OrganizationPage(PageOut):
-    results: list[OrganizationOut]
 
 
 class PeriodOut(Schema):
@@ -226,10 +202,6 @@ class InstrumentOut(Schema):
     api_url: str
 
 
-class InstrumentPage(PageOut):
-    results: list[InstrumentOut]
-
-
 class OrganizationRefOut(Schema):
     slug: str
     name: str
@@ -267,10 +239,6 @@ class ArticleOut(Schema):
     source_publication: str
     authors: list[AuthorOut]
     api_url: str
-
-
-class ArticlePage(PageOut):
-    results: list[ArticleOut]
 
 
 class RevisionOut(Schema):
@@ -347,10 +315,6 @@ class CorrectionOut(Schema):
     article_api_url: str
 
 
-class CorrectionPage(PageOut):
-    results: list[CorrectionOut]
-
-
 # What every operation documents besides its 200 answer.
 
 _HEADERS_OK = {
@@ -360,13 +324,13 @@ _HEADERS_OK = {
         "schema": {"type": "string"},
     },
     "Last-Modified": {
-        "description": "When the records behind the answer (or the code) last changed.",
+        "description": "When the registry or the newsroom (or the code) last changed.",
         "required": True,
         "schema": {"type": "string"},
     },
     "Access-Control-Allow-Origin": {
-        "description": "Always *: any web page may read the API.",
-        "required": True,
+        "description": "* whenever the request names an Origin: any web page may read the API.",
+        "required": False,
         "schema": {"type": "string"},
     },
 }
@@ -379,8 +343,10 @@ _HEADERS_LIMITED = {
 }
 
 
-def responses(ok: type[Schema], *, parameters: bool = True, lookup: bool = True) -> dict:
+def responses(ok: Any, *, parameters: bool = True, lookup: bool = True) -> dict:
     """The answers an operation documents: 200 with `ok`, 304, 400, 404, 412 and 429.
+
+    A list's `ok` is `list[Item]`: ninja's `@paginate` documents the page around it.
 
     `parameters`: it takes query parameters that can be invalid (400).
     `lookup`: it can find nothing (404), a record or a page past the last.

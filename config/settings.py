@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_filters",
     "reversion",
     "axes",
+    "corsheaders",
     "freshness",
     "organizations",
     "articles",
@@ -92,6 +93,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, as django-cors-headers asks: it answers the API's preflights itself,
+    # and marks the API's answers that middleware further down gives too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -295,6 +299,15 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROX
 
 
 AXES_CLIENT_IP_CALLABLE = "config.proxies.client_address"
+
+# CORS (django-cors-headers): any web page may read the open data API, and
+# nothing else; no cookies or credentials are ever allowed across origins.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["Accept", "Accept-Language", "If-Modified-Since", "If-None-Match"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 24 * 60 * 60
 
 SITE_NAME = env_str("CONCORDANCE_SITE_NAME", "Concordance")
 

@@ -13,14 +13,14 @@ EVENT = "/api/events/world-health-organization-withdrawal-effective-2025-01-22/"
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # Filter choices (2), count and validators (1), rows (1), domains (1).
-        ("/api/organizations/", 5),
-        # Filter choices (1), count and validators (1), rows (1), sources (1).
-        ("/api/events/", 4),
-        # Count and validators (1), rows with their counts (1).
-        ("/api/instruments/", 2),
-        # Count and validators (1), rows (1), authors (1), published versions (1).
-        ("/api/articles/", 4),
+        # Filter choices (2), content state (1), count (1), rows (1), domains (1).
+        ("/api/organizations/", 6),
+        # Filter choices (1), content state (1), count (1), rows (1), sources (1).
+        ("/api/events/", 5),
+        # Content state (1), count (1), rows with their counts (1).
+        ("/api/instruments/", 3),
+        # Content state (1), count (1), rows (1), authors (1), published versions (1).
+        ("/api/articles/", 5),
     ],
 )
 @pytest.mark.parametrize("page_size", [1, 100])
@@ -36,13 +36,13 @@ def test_list_query_count_does_not_grow_with_the_page(
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # Validators (1), organization and parent (1), names, domains, events, sources (4).
+        # Content state (1), organization and parent (1), names, domains, events, sources (4).
         ("/api/organizations/world-health-organization/", 6),
-        # Event with organization and instrument (1), sources (1).
-        (EVENT, 2),
-        # Validators (1), instrument with counts (1), organizations named (1).
+        # Content state (1), event with organization and instrument (1), sources (1).
+        (EVENT, 3),
+        # Content state (1), instrument with counts (1), organizations named (1).
         ("/api/instruments/memorandum-2026-01-07/", 3),
-        # Validators (1), article (1), authors, topics (2), versions (1), claims,
+        # Content state (1), article (1), authors, topics (2), versions (1), claims,
         # anchors, evidence with targets (3).
         (ARTICLE, 8),
     ],
@@ -78,7 +78,7 @@ def test_corrections_query_count_does_not_grow_with_the_page(
 ):
     publish_correction("en", "A corrected date.")
     publish_correction("zh-hans", "更正日期。")
-    # Count and validators (1), rows with their versions and articles (1).
-    with django_assert_num_queries(2):
+    # Content state (1), count (1), rows with their versions and articles (1).
+    with django_assert_num_queries(3):
         response = client.get("/api/corrections/", {"page_size": page_size})
     assert len(response.json()["results"]) == min(page_size, 2)
