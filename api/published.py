@@ -31,7 +31,6 @@ from articles.models import (
     Revision,
     Translation,
 )
-from articles.text.anchors import Quote
 from articles.text.rendering import ClaimMark, render_body
 
 articles = ReadOnlyRouter(tags=["articles"])
@@ -188,9 +187,7 @@ def get_article(request: HttpRequest, response: HttpResponse, slug: schemas.Long
     links = Links(request)
     for version in versions:
         marks = [
-            ClaimMark(
-                claim.number, Quote(anchor.quote, anchor.prefix, anchor.suffix), claim.statement
-            )
+            ClaimMark(claim.number, anchor.selector, claim.statement)
             for claim in claims
             for anchor in claim.anchors.all()
             if anchor.translation_id == version.pk

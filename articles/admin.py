@@ -335,15 +335,20 @@ class ArticleAdmin(admin.ModelAdmin):
         states: dict[tuple[int, int], str] = {}
         for translation in translations:
             marks = [
-                ClaimMark(
-                    claim.number, Quote(anchor.quote, anchor.prefix, anchor.suffix), claim.statement
-                )
+                ClaimMark(claim.number, anchor.selector, claim.statement)
                 for claim in claims
                 for anchor in claim.anchors.all()
                 if anchor.translation_id == translation.pk
             ]
             revision = translation.latest_revision
-            rendered = render_body(revision.body if revision else "", marks)
+            # Every language version is on the page: each scopes its claim ids
+            # by its language, and note links go to the claim's row in the table.
+            rendered = render_body(
+                revision.body if revision else "",
+                marks,
+                id_prefix=f"{translation.language}-",
+                evidence_prefix="claim-row-",
+            )
             for number, resolution in rendered.resolutions.items():
                 states[(number, translation.pk)] = resolution.state
             texts.append({"translation": translation, "revision": revision, "html": rendered.html})

@@ -8,16 +8,14 @@ translations they list.
 from __future__ import annotations
 
 import itertools
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 
 from articles import checks, workflow
@@ -364,7 +362,7 @@ def review_page(*, translation: Translation) -> ReviewPage:
             original_revision, claims, translation_id=original.pk, side="original"
         )
     else:
-        original_html, original_states = [], {}
+        original_html, original_states = (), {}
     if translation.is_original:
         original_states = translation_states
     blocks = [
@@ -408,95 +406,21 @@ def _anchor_in(claim: Claim, translation_id: int) -> ClaimAnchor | None:
 
 def _render_side(
     revision: Revision | None, claims: Iterable[Claim], *, translation_id: int, side: str
-) -> tuple[list[SafeString], dict[int, str]]:
-    """A revision's body as HTML blocks with claims marked, and each anchor's state."""
+) -> tuple[tuple[SafeString, ...], dict[int, str]]:
+    """A revision's body as HTML blocks with claims marked, and each anchor's state.
+
+    The page shows two texts, so each side's claim ids start with `side`.
+    """
     if revision is None:
-        return [], {}
+        return (), {}
     marks = [
-        ClaimMark(claim.number, Quote(anchor.quote, anchor.prefix, anchor.suffix), claim.statement)
+        ClaimMark(claim.number, anchor.selector, claim.statement)
         for claim in claims
         if (anchor := _anchor_in(claim, translation_id)) is not None
     ]
-    rendered = render_body(revision.body, marks)
+    rendered = render_body(revision.body, marks, id_prefix=f"{side}-")
     states = {number: str(resolution.state) for number, resolution in rendered.resolutions.items()}
-    return split_blocks(_prefix_claim_ids(rendered.html, side)), states
-
-
-_CLAIM_TAG = re.compile(r"<(?:mark|a)\b[^>]*>")
-_CLAIM_ID = re.compile(r'\b(id|aria-describedby)="claim-')
-
-
-def _prefix_claim_ids(html: str, side: str) -> SafeString:
-    """Make the ids of claim marks unique on a page that shows two texts.
-
-    Only attributes inside `<mark>` and `<a>` tags change: text is escaped, so
-    `<` never starts anything else.
-    """
-    return mark_safe(  # only ids inside tags of already safe HTML change
-        _CLAIM_TAG.sub(
-            lambda tag: _CLAIM_ID.sub(rf'\1="{side}-claim-', tag.group(0)),
-            html,
-        )
-    )
-
-
-_VOID_TAGS = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "wbr"})
-
-
-class _TopLevelBlocks(HTMLParser):
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.html = html
-        self.line_starts = [0]
-        for line in html.splitlines(keepends=True):
-            self.line_starts.append(self.line_starts[-1] + len(line))
-        self.depth = 0
-        self.start = 0
-        self.blocks: list[str] = []
-
-    def _offset(self) -> int:
-        line, column = self.getpos()
-        return self.line_starts[line - 1] + column
-
-    def handle_starttag(self, tag, attrs):
-        if self.depth == 0:
-            self.start = self._offset()
-        if tag in _VOID_TAGS:
-            if self.depth == 0:
-                self._close(self.start + len(self.get_starttag_text() or ""))
-            return
-        self.depth += 1
-
-    def handle_startendtag(self, tag, attrs):
-        if self.depth == 0:
-            start = self._offset()
-            self.blocks.append(self.html[start : start + len(self.get_starttag_text() or "")])
-
-    def handle_endtag(self, tag):
-        if tag in _VOID_TAGS or self.depth == 0:
-            return
-        self.depth -= 1
-        if self.depth == 0:
-            self._close(self.html.index(">", self._offset()) + 1)
-
-    def handle_data(self, data):
-        if self.depth == 0 and data.strip():
-            start = self._offset()
-            self.blocks.append(self.html[start : start + len(data)])
-
-    def _close(self, end: int) -> None:
-        self.blocks.append(self.html[self.start : end])
-
-
-def split_blocks(html: str) -> list[SafeString]:
-    """Cut rendered HTML into its top-level elements (paragraphs, headings, lists…).
-
-    Slices of safe HTML at element boundaries are themselves safe.
-    """
-    parser = _TopLevelBlocks(html)
-    parser.feed(html)
-    parser.close()
-    return [mark_safe(block) for block in parser.blocks]  # whole elements of safe HTML
+    return rendered.blocks, states
 
 
 def _evidence_link(evidence: Evidence) -> EvidenceLink:

@@ -1,11 +1,17 @@
 """Article bodies as HTML: Markdown, sanitised, with claims marked in the text.
 
-The pipeline is Markdown (markdown-it-py, raw HTML off) → HTML → nh3 with an
-allow-list → claim marks. Marks are inserted into the text nodes of the
-sanitised HTML, never into Markdown source, so no quote can change markup; a
-claim's offsets come from `articles.anchors`, whose plain text is derived from
-the same token stream, and are carried over to the HTML's text nodes by
-counting non-whitespace characters, which the two share one for one.
+The pipeline is Markdown (markdown-it-py, raw HTML off) → tokens cut into
+top-level blocks (paragraph, heading, list, blockquote, table, code, rule) →
+each block's HTML → nh3 with an allow-list → claim marks. The body's HTML is
+its blocks joined, so pages that lay texts out block by block (the review
+page) need not parse HTML to find them.
+
+Marks are inserted into the text nodes of the sanitised HTML, never into
+Markdown source, so no quote can change markup; a claim's offsets come from
+`articles.anchors`, whose plain text is derived from the same token stream,
+and are carried over to the HTML's text nodes by counting non-whitespace
+characters, which the two share one for one. Quotes never cross a paragraph
+break, and blocks are separated by one, so each mark falls inside one block.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import bisect
 import itertools
 import logging
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
@@ -23,8 +29,10 @@ import nh3
 from django.utils.html import escape as escape_text
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+from markdown_it.token import Token
 
 from articles.text.anchors import (
+    BLOCK_SEPARATOR,
     Quote,
     Resolution,
     markdown_parser,
@@ -82,10 +90,15 @@ class ClaimMark:
 
 @dataclass(frozen=True)
 class RenderedBody:
-    """A body's HTML (safe to mark_safe) and where each claim was found."""
+    """A body as top-level HTML blocks (each safe HTML) and where each claim was found."""
 
-    html: str
+    blocks: tuple[SafeString, ...]
     resolutions: dict[int, Resolution]
+
+    @property
+    def html(self) -> SafeString:
+        """The whole body: its blocks joined."""
+        return mark_safe("".join(self.blocks))  # each block is sanitised HTML
 
 
 def render_plain(text: str) -> SafeString:
@@ -95,17 +108,29 @@ def render_plain(text: str) -> SafeString:
 
 def render_markdown(body: str) -> SafeString:
     """Markdown → sanitised HTML: markdown-it-py (commonmark, raw HTML off) then nh3."""
-    return _render_tokens(_parse_for_rendering(body)[0])
+    tokens, _ = _parse_for_rendering(body)
+    return mark_safe(  # each block is sanitised HTML
+        "".join(_render_tokens(block) for block in _top_level_blocks(tokens))
+    )
 
 
-def render_body(body: str, claims: Sequence[ClaimMark]) -> RenderedBody:
-    """Render a body and wrap each found claim quote in numbered `<mark>`s.
+def render_body(
+    body: str,
+    claims: Sequence[ClaimMark],
+    *,
+    id_prefix: str = "",
+    evidence_prefix: str = "evidence-",
+) -> RenderedBody:
+    """Render a body block by block and wrap each found claim quote in numbered `<mark>`s.
 
     Each claim whose anchor is found is marked; the others are left out and
-    their resolutions tell the caller why.
+    their resolutions tell the caller why. The first mark of claim N has the
+    id `{id_prefix}claim-N` and its note link `{id_prefix}claim-note-N`, so a
+    page showing several texts gives each its own prefix; the note link
+    points at `#{evidence_prefix}N`, the element of the page that holds the
+    claim's evidence.
     """
     tokens, text = _parse_for_rendering(body)
-    html = _render_tokens(tokens)
     unique = _unique_by_number(claims)
     resolutions = resolve_many(text, {claim.number: claim.quote for claim in unique})
     ranges = [
@@ -115,9 +140,27 @@ def render_body(body: str, claims: Sequence[ClaimMark]) -> RenderedBody:
         and resolution.start is not None
         and resolution.end is not None
     ]
-    if ranges:
-        html = mark_safe(_mark_claims(html, text, ranges))  # text re-escaped by _mark_claims
-    return RenderedBody(html=html, resolutions=resolutions)
+    ids = _Ids(escape(id_prefix), escape(evidence_prefix))
+    blocks: list[SafeString] = []
+    start = 0  # where the block's text starts in `text`
+    for block in _top_level_blocks(tokens):
+        html = _render_tokens(block)
+        block_text = text_of_tokens(block)
+        end = start + len(block_text)
+        # A found quote never crosses a paragraph break, and `text` separates
+        # blocks with one, so every range lies inside exactly one block.
+        inside = [
+            _ClaimRange(claim.number, claim.start - start, claim.end - start, claim.label)
+            for claim in ranges
+            if start <= claim.start and claim.end <= end
+        ]
+        if inside:
+            # text re-escaped by _mark_claims
+            html = mark_safe(_mark_claims(html, block_text, inside, ids))
+        blocks.append(html)
+        if block_text:
+            start = end + len(BLOCK_SEPARATOR)
+    return RenderedBody(blocks=tuple(blocks), resolutions=resolutions)
 
 
 def _unique_by_number(claims: Iterable[ClaimMark]) -> list[ClaimMark]:
@@ -127,7 +170,7 @@ def _unique_by_number(claims: Iterable[ClaimMark]) -> list[ClaimMark]:
     return list(seen.values())
 
 
-def _parse_for_rendering(body: str):
+def _parse_for_rendering(body: str) -> tuple[list[Token], str]:
     body = unicodedata.normalize("NFC", body)
     tokens = parse_markdown(body)
     for token in tokens:
@@ -136,7 +179,22 @@ def _parse_for_rendering(body: str):
     return tokens, text_of_tokens(tokens)
 
 
-def _render_tokens(tokens) -> SafeString:
+def _top_level_blocks(tokens: Sequence[Token]) -> Iterator[Sequence[Token]]:
+    """The token stream cut after each token that ends a top-level block.
+
+    A block ends with the closing token at level 0 (`paragraph_close`,
+    `bullet_list_close`…) or is one token at level 0 (`hr`, `fence`,
+    `code_block`). Rendered alone, a slice gives the same HTML as it does in
+    the whole stream: markdown-it ends every top-level block with a newline.
+    """
+    start = 0
+    for index, token in enumerate(tokens):
+        if token.level == 0 and token.nesting <= 0:
+            yield tokens[start : index + 1]
+            start = index + 1
+
+
+def _render_tokens(tokens: Sequence[Token]) -> SafeString:
     parser = markdown_parser()
     raw = parser.renderer.render(tokens, parser.options, {})
     clean = nh3.clean(
@@ -148,6 +206,14 @@ def _render_tokens(tokens) -> SafeString:
         strip_comments=True,
     )
     return mark_safe(clean)  # sanitised by nh3 with an allow-list
+
+
+@dataclass(frozen=True)
+class _Ids:
+    """How one rendering names its marks and note links, already escaped for attributes."""
+
+    prefix: str
+    evidence_prefix: str
 
 
 @dataclass(frozen=True)
@@ -202,7 +268,7 @@ class _Events(HTMLParser):
         pass
 
 
-def _mark_claims(html: str, text: str, ranges: Sequence[_ClaimRange]) -> str:
+def _mark_claims(html: str, text: str, ranges: Sequence[_ClaimRange], ids: _Ids) -> str:
     parser = _Events()
     parser.feed(html)
     parser.close()
@@ -220,7 +286,7 @@ def _mark_claims(html: str, text: str, ranges: Sequence[_ClaimRange]) -> str:
                 html_chars.append(char)
     text_indices = [index for index, char in enumerate(text) if not char.isspace()]
     if "".join(html_chars) != "".join(text[index] for index in text_indices):
-        logger.warning("Rendered HTML and plain text disagree; claims left unmarked.")
+        logger.warning("A block's HTML and plain text disagree; its claims are left unmarked.")
         return html
 
     placed: list[_PlacedClaim] = []
@@ -235,13 +301,14 @@ def _mark_claims(html: str, text: str, ranges: Sequence[_ClaimRange]) -> str:
                 claim.number, html_positions[first], (end_node, end_offset + 1), claim.label
             )
         )
-    return _Marker(placed).render(events)
+    return _Marker(placed, ids).render(events)
 
 
 class _Marker:
     """Re-serialises the HTML events with claim marks and note links inserted."""
 
-    def __init__(self, claims: Sequence[_PlacedClaim]) -> None:
+    def __init__(self, claims: Sequence[_PlacedClaim], ids: _Ids) -> None:
+        self.ids = ids
         self.claims = sorted(claims, key=lambda claim: claim.nesting_key)
         self.opened: set[int] = set()
         self.pending_notes: list[_PlacedClaim] = []
@@ -306,9 +373,10 @@ class _Marker:
         if number in self.opened:
             return f'<mark class="claim" data-claim="{number}">'
         self.opened.add(number)
+        prefix = self.ids.prefix
         return (
-            f'<mark class="claim" id="claim-{number}" '
-            f'aria-describedby="claim-note-{number}" data-claim="{number}">'
+            f'<mark class="claim" id="{prefix}claim-{number}" '
+            f'aria-describedby="{prefix}claim-note-{number}" data-claim="{number}">'
         )
 
     def _note(self, claim: _PlacedClaim) -> None:
@@ -318,15 +386,15 @@ class _Marker:
             # A link inside a link is invalid: the note waits for the </a>.
             self.pending_notes.append(claim)
         else:
-            self.out.append(_note_link(claim))
+            self.out.append(_note_link(claim, self.ids))
 
     def _flush_notes(self) -> None:
         for claim in self.pending_notes:
-            self.out.append(_note_link(claim))
+            self.out.append(_note_link(claim, self.ids))
         self.pending_notes.clear()
 
 
-def _note_link(claim: _PlacedClaim) -> str:
+def _note_link(claim: _PlacedClaim, ids: _Ids) -> str:
     number = claim.number
     if claim.label:
         label = gettext("Evidence for claim %(number)s: %(label)s") % {
@@ -337,6 +405,7 @@ def _note_link(claim: _PlacedClaim) -> str:
         label = gettext("Evidence for claim %(number)s") % {"number": number}
     title = f' title="{escape(claim.label)}"' if claim.label else ""
     return (
-        f'<sup class="claim-ref"><a href="#evidence-{number}" id="claim-note-{number}" '
+        f'<sup class="claim-ref"><a href="#{ids.evidence_prefix}{number}" '
+        f'id="{ids.prefix}claim-note-{number}" '
         f'aria-label="{escape(label)}"{title}>{number}</a></sup>'
     )

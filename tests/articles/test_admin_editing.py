@@ -1,5 +1,8 @@
 """The articles admin: editing adds revisions, no edit is lost, workflow steps never fail loudly."""
 
+from collections import Counter
+from html.parser import HTMLParser
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -626,7 +629,7 @@ def test_claims_view_shows_each_text_with_marks_beside_the_claims(client, editor
     response = client.get(reverse("admin:articles_article_claims", args=[troubled.pk]))
 
     page = response.text
-    assert 'id="claim-3"' in page and "A unique sentence</mark>" in page
+    assert 'id="zh-hans-claim-3"' in page and "A unique sentence</mark>" in page
     states = {
         row["claim"].number: [cell["state"] for cell in row["anchors"]]
         for row in response.context["rows"]
@@ -635,6 +638,44 @@ def test_claims_view_shows_each_text_with_marks_beside_the_claims(client, editor
     assert [row["has_problem"] for row in response.context["rows"]] == [True, True, True]
     claim = Claim.objects.get(article=troubled, number=1)
     assert reverse("admin:articles_claim_change", args=[claim.pk]) in page
+
+
+class IdsAndInPageLinks(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.in_page_links: list[str] = []
+        self.marks: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids.append(attributes["id"])
+        href = attributes.get("href") or ""
+        if tag == "a" and href.startswith("#") and len(href) > 1:
+            self.in_page_links.append(href[1:])
+        if tag == "mark":
+            self.marks.append(attributes)
+
+
+def test_claims_view_of_a_two_language_article_repeats_no_id_and_its_links_land(client, editor):
+    original, _ = factories.article_ready_for_review(languages=("en",), claims=2)
+    client.force_login(editor)
+
+    response = client.get(f"/admin/articles/article/{original.article_id}/claims/")
+
+    assert response.status_code == 200
+    parser = IdsAndInPageLinks()
+    parser.feed(response.text)
+    parser.close()
+    assert [id_ for id_, count in Counter(parser.ids).items() if count > 1] == []
+    marked = {mark["id"] for mark in parser.marks if mark.get("id")}
+    assert marked == {"zh-hans-claim-1", "zh-hans-claim-2", "en-claim-1", "en-claim-2"}
+    assert {mark["aria-describedby"] for mark in parser.marks} == {
+        f"{language}-claim-note-{number}" for language in ("zh-hans", "en") for number in (1, 2)
+    }
+    assert set(parser.in_page_links) >= {"claim-row-1", "claim-row-2"}
+    assert set(parser.in_page_links) <= set(parser.ids)
 
 
 def test_claim_admin_shows_anchor_state_and_takes_evidence_inline(client, editor):

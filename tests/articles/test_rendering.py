@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import pytest
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
+from articles.text import rendering
 from articles.text.anchors import AnchorState, Quote
 from articles.text.rendering import ClaimMark, render_body, render_markdown, render_plain
 
@@ -283,3 +286,121 @@ def test_quote_text_survives_marking(body, quote):
     assert rendered.resolutions[7].state == AnchorState.FOUND
     assert " ".join(claim_text(root, 7).split()) == quote
     assert root.text().replace("7", "") == parse(render_markdown(body)).text().replace("7", "")
+
+
+STRUCTURED_BODY = (
+    "# A heading\n\n"
+    "A paragraph that says WHO left.\n\n"
+    "- one item\n- another *item*\n\n  > quoted in the item\n\n"
+    "> A quotation\n>\n> in two paragraphs\n\n"
+    "| Body | Status |\n|---|---|\n| UNESCO | withdrawn |\n\n"
+    "```\ncode\n\nafter a blank line\n```\n\n"
+    "    indented code\n\n"
+    "---\n\n"
+    "1. First\n2. Second\n"
+)
+
+
+def test_blocks_are_the_top_level_elements_and_join_to_the_body():
+    rendered = render_body(STRUCTURED_BODY, [])
+
+    assert [next(parse(block).iter()).tag for block in rendered.blocks] == [
+        "h2",
+        "p",
+        "ul",
+        "blockquote",
+        "table",
+        "pre",
+        "pre",
+        "hr",
+        "ol",
+    ]
+    for block in rendered.blocks:
+        (element,) = (child for child in parse(block).children if isinstance(child, Element))
+        assert block.startswith(f"<{element.tag}") and block.endswith(">\n")
+    assert rendered.html == "".join(rendered.blocks) == render_markdown(STRUCTURED_BODY)
+
+
+def test_each_mark_stays_inside_the_block_of_its_quote():
+    claims = [
+        ClaimMark(1, Quote("WHO left")),
+        ClaimMark(2, Quote("another item")),
+        ClaimMark(3, Quote("UNESCO")),
+        ClaimMark(4, Quote("after a blank line")),
+    ]
+
+    rendered = render_body(STRUCTURED_BODY, claims)
+
+    blocks = [parse(block) for block in rendered.blocks]
+    marked = {
+        number: [index for index, root in enumerate(blocks) if marks_of(root, number)]
+        for number in (1, 2, 3, 4)
+    }
+    assert marked == {1: [1], 2: [2], 3: [4], 4: [5]}
+    for index in (1, 2, 4, 5):
+        root = parse(rendered.blocks[index])
+        (number,) = {int(mark.attrs["data-claim"]) for mark in root.find_all("mark")}
+        assert root.find_all("mark", id=f"claim-{number}")
+        assert root.find_all("a", id=f"claim-note-{number}")
+
+
+def test_body_without_blocks_has_none():
+    rendered = render_body("", [ClaimMark(1, Quote("WHO"))])
+
+    assert rendered.blocks == ()
+    assert rendered.html == ""
+    assert rendered.resolutions[1].state == AnchorState.ORPHANED
+
+
+def test_id_prefix_scopes_the_ids_of_marks_and_notes():
+    body = "The United States withdrew from **66 international** organizations."
+
+    rendered = render_body(
+        body, [ClaimMark(3, Quote("from 66 international organizations"))], id_prefix="en-"
+    )
+
+    root = parse(rendered.html)
+    first, *others = marks_of(root, 3)
+    assert first.attrs["id"] == "en-claim-3"
+    assert first.attrs["aria-describedby"] == "en-claim-note-3"
+    assert all("id" not in mark.attrs for mark in others)
+    (note,) = root.find_all("a", id="en-claim-note-3")
+    assert note.attrs["href"] == "#evidence-3"
+    assert 'id="claim-' not in rendered.html
+
+
+def test_evidence_prefix_says_where_note_links_point():
+    rendered = render_body(
+        "WHO left.", [ClaimMark(2, Quote("WHO"))], id_prefix="fr-", evidence_prefix="claim-row-"
+    )
+
+    (note,) = parse(rendered.html).find_all("a", id="fr-claim-note-2")
+    assert note.attrs["href"] == "#claim-row-2"
+
+
+def test_id_prefix_cannot_break_out_of_the_attribute():
+    rendered = render_body("WHO left.", [ClaimMark(2, Quote("WHO"))], id_prefix='x" onclick="')
+
+    root = parse(rendered.html)
+    (mark,) = marks_of(root, 2)
+    assert mark.attrs["id"] == 'x" onclick="claim-2'
+    assert all(not name.startswith("on") for element in root.iter() for name in element.attrs)
+
+
+def test_a_block_whose_html_and_text_disagree_is_left_unmarked_with_a_warning(monkeypatch, caplog):
+    real = rendering._render_tokens
+
+    def garbled(tokens):
+        return mark_safe(real(tokens).replace("UNESCO", "UNICEF"))
+
+    monkeypatch.setattr(rendering, "_render_tokens", garbled)
+    claims = [ClaimMark(1, Quote("WHO")), ClaimMark(2, Quote("UNESCO"))]
+
+    with caplog.at_level(logging.WARNING, logger=rendering.__name__):
+        rendered = render_body("WHO left.\n\nUNESCO left.", claims)
+
+    first, second = (parse(block) for block in rendered.blocks)
+    assert claim_text(first, 1) == "WHO"
+    assert second.find_all("mark") == []
+    assert rendered.resolutions[2].state == AnchorState.FOUND
+    assert "disagree" in caplog.text

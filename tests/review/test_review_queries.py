@@ -1,5 +1,8 @@
 """The review desk reads in a fixed number of queries and agrees with the workflow's rules."""
 
+import re
+from collections import Counter
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -9,7 +12,6 @@ from django.urls import reverse
 from articles import workflow
 from articles.models import Translation
 from review import queries as review_queries
-from review.queries import split_blocks
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -137,16 +139,113 @@ def test_problem_counts_agree_with_submission_problems(editor):
     assert expected[french.pk] > expected[english.pk] and expected[arabic.pk] > expected[english.pk]
 
 
-def test_split_blocks_cuts_rendered_html_at_top_level_elements():
-    html = (
-        "<h2>Heading</h2>\n<p>One <em>two</em> &amp; three</p>\n<hr>\n"
-        "<ul>\n<li><p>Item</p></li>\n<li>Other</li>\n</ul>\n<p>Last</p>\n"
+def structured_body(language: str) -> str:
+    """A heading, a paragraph, a list, a table, a code block with a blank line, a rule."""
+    return (
+        f"## In {language}, the heading\n\n"
+        f"In {language}, a *paragraph* with statement number 1 holds.\n\n"
+        f"- In {language}, one item\n- statement number 2 holds\n\n"
+        f"| Body | {language} |\n|---|---|\n| WHO | statement number 3 holds |\n\n"
+        f"```\n{language} code\n\nafter a blank line\n```\n\n"
+        "---\n"
     )
 
-    assert split_blocks(html) == [
-        "<h2>Heading</h2>",
-        "<p>One <em>two</em> &amp; three</p>",
-        "<hr>",
-        "<ul>\n<li><p>Item</p></li>\n<li>Other</li>\n</ul>",
-        "<p>Last</p>",
+
+def structured_article(editor):
+    """An original and its English translation, both with `structured_body` and three claims."""
+    original, (english,) = factories.article_ready_for_review(claims=0, written_by=editor)
+    for translation in (original, english):
+        workflow.revision_create(
+            translation=translation,
+            title="Structured",
+            standfirst="",
+            body=structured_body(translation.language),
+            by=editor,
+        )
+    for number in (1, 2, 3):
+        claim = factories.ClaimFactory(article=original.article, number=number)
+        factories.EvidenceFactory(claim=claim)
+        for translation in (original, english):
+            factories.ClaimAnchorFactory(
+                claim=claim, translation=translation, quote=f"statement number {number} holds"
+            )
+    return original, english
+
+
+def page_of(translation):
+    loaded = review_queries.translations_for_review_page().get(pk=translation.pk)
+    return review_queries.review_page(translation=loaded)
+
+
+def opening_tag(block: str) -> str:
+    return re.match(r"<(\w+)", block).group(1)
+
+
+def test_review_page_aligns_one_block_per_heading_paragraph_list_table_code_and_rule(editor):
+    _, english = structured_article(editor)
+
+    page = page_of(english)
+
+    assert page.original_block_count == page.translation_block_count == 6
+    assert not page.block_count_mismatch
+    assert [block.number for block in page.blocks] == [1, 2, 3, 4, 5, 6]
+    for block in page.blocks:
+        assert opening_tag(block.original) == opening_tag(block.translation)
+    assert [opening_tag(block.translation) for block in page.blocks] == [
+        "h2",
+        "p",
+        "ul",
+        "table",
+        "pre",
+        "hr",
     ]
+    code = page.blocks[4]
+    assert "en code\n\nafter a blank line" in code.translation
+    assert "zh-hans code\n\nafter a blank line" in code.original
+
+
+def test_review_page_marks_each_claim_inside_its_own_block(editor):
+    _, english = structured_article(editor)
+
+    page = page_of(english)
+
+    for side in ("original", "translation"):
+        claims_in = [
+            re.findall(r'data-claim="(\d+)"', getattr(block, side)) for block in page.blocks
+        ]
+        assert claims_in == [[], ["1"], ["2"], ["3"], [], []], side
+
+
+def test_review_page_scopes_claim_ids_per_side_and_repeats_none(editor):
+    _, english = structured_article(editor)
+
+    page = page_of(english)
+
+    originals = "".join(block.original for block in page.blocks)
+    translations = "".join(block.translation for block in page.blocks)
+    for side, html in (("original", originals), ("translation", translations)):
+        assert re.findall(r'<mark[^>]* id="([^"]+)"', html) == [
+            f"{side}-claim-{number}" for number in (1, 2, 3)
+        ]
+        assert re.findall(r'aria-describedby="([^"]+)"', html) == [
+            f"{side}-claim-note-{number}" for number in (1, 2, 3)
+        ]
+        # The notes point at the claims list below the texts, which both sides share.
+        assert re.findall(r'<a href="([^"]+)" id="([^"]+)"', html) == [
+            (f"#evidence-{number}", f"{side}-claim-note-{number}") for number in (1, 2, 3)
+        ]
+    ids = Counter(re.findall(r'\bid="([^"]+)"', originals + translations))
+    assert [id_ for id_, count in ids.items() if count > 1] == []
+
+
+def test_review_page_of_an_original_scopes_its_ids_as_the_original(editor):
+    original, _ = structured_article(editor)
+
+    page = page_of(original)
+
+    assert page.original_block_count == 0
+    assert page.translation_block_count == 6
+    assert [block.original for block in page.blocks] == [None] * 6
+    html = "".join(block.translation for block in page.blocks)
+    assert 'id="original-claim-1"' in html
+    assert "translation-claim" not in html
