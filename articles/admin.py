@@ -46,17 +46,11 @@ from articles.models import (
     Translation,
 )
 from articles.suggestions import MentionNotFound, claim_from_mention_create, suggested_links
-from articles.text.anchors import AnchorState, Quote, resolve_all
 from articles.text.diff import diff_html
 from articles.text.rendering import ClaimMark, render_body
 from articles.workflow import StaleRevision, SubmissionBlocked, TransitionNotAllowed
 
 Status = Translation.Status
-ANCHOR_STATE_LABELS = {
-    AnchorState.FOUND: _("found"),
-    AnchorState.AMBIGUOUS: _("ambiguous"),
-    AnchorState.ORPHANED: _("orphaned"),
-}
 
 
 def _report_workflow_error(request: HttpRequest, error: Exception) -> None:
@@ -332,7 +326,6 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         )
         texts = []
-        states: dict[tuple[int, int], str] = {}
         for translation in translations:
             marks = [
                 ClaimMark(claim.number, anchor.selector, claim.statement)
@@ -349,37 +342,29 @@ class ArticleAdmin(admin.ModelAdmin):
                 id_prefix=f"{translation.language}-",
                 evidence_prefix="claim-row-",
             )
-            for number, resolution in rendered.resolutions.items():
-                states[(number, translation.pk)] = resolution.state
             texts.append({"translation": translation, "revision": revision, "html": rendered.html})
+        # Where each anchor stands and what is wrong, as every page says it.
+        versions = checks.check_versions(translations)
+        problems = checks.check_articles([article.pk])[article.pk]
+        troubled = {problem.claim for problem in problems}
         rows = []
         for claim in claims:
-            anchored = {anchor.translation_id for anchor in claim.anchors.all()}
             cells = []
             for translation in translations:
-                state = (
-                    states.get((claim.number, translation.pk))
-                    if translation.pk in anchored
-                    else None
-                )
+                state = versions[translation.pk].anchors.get(claim.number, checks.MISSING)
                 cells.append(
                     {
                         "translation": translation,
-                        "state": state or "none",
-                        "label": ANCHOR_STATE_LABELS.get(state, _("not anchored")),
+                        "state": state,
+                        "label": checks.anchor_state_label(state),
                     }
                 )
-            evidence = list(claim.evidence.all())
             rows.append(
                 {
                     "claim": claim,
                     "anchors": cells,
-                    "evidence": evidence,
-                    "has_problem": not evidence
-                    or any(
-                        cell["state"] in (AnchorState.ORPHANED, AnchorState.AMBIGUOUS)
-                        for cell in cells
-                    ),
+                    "evidence": list(claim.evidence.all()),
+                    "has_problem": claim.number in troubled,
                 }
             )
         context = {
@@ -391,6 +376,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "texts": texts,
             "translations": translations,
             "rows": rows,
+            "problems": problems,
             "add_claim_url": reverse("admin:articles_claim_add") + f"?article={article.pk}",
         }
         return TemplateResponse(request, "admin/articles/article/claims.html", context)
@@ -970,10 +956,11 @@ class ClaimAnchorInline(admin.TabularInline):
         if anchor.pk is None:
             return "—"
         revision = anchor.translation.latest_revision
-        quote = Quote(anchor.quote, anchor.prefix, anchor.suffix)
-        state = resolve_all(revision.body if revision else "", {0: quote})[0].state
+        state = checks.anchor_resolution(revision.body if revision else "", anchor).state
         return format_html(
-            '<span class="anchor-state anchor-{}">{}</span>', state, ANCHOR_STATE_LABELS[state]
+            '<span class="anchor-state anchor-{}">{}</span>',
+            state,
+            checks.anchor_state_label(state),
         )
 
 

@@ -115,9 +115,7 @@ def suggested_links(*, translation: Translation, revision: Revision) -> list[Sug
 
 def _anchored_spans(*, translation: Translation, text: str) -> list[tuple[int, tuple[int, int]]]:
     anchors = ClaimAnchor.objects.filter(translation=translation).select_related("claim")
-    quotes = {
-        anchor.claim.number: Quote(anchor.quote, anchor.prefix, anchor.suffix) for anchor in anchors
-    }
+    quotes = {anchor.claim.number: anchor.selector for anchor in anchors}
     return sorted(
         (number, (resolution.start, resolution.end))
         for number, resolution in resolve_many(text, quotes).items()
