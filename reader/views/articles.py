@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,12 +18,12 @@ from articles import selectors
 from articles.evidence import corrections, figures
 from articles.models import Revision, Translation
 from articles.text.rendering import ClaimMark, render_body
+from freshness.generation import release
 from freshness.http import public_page
+from freshness.keys import derived_key
 from reader.languages import language_name, reader_language
 
 PREVIEW_PERMISSION = "articles.view_translation"
-# Bump when rendering changes so that cached bodies are rendered again.
-BODY_CACHE_VERSION = 1
 BODY_CACHE_SECONDS = 24 * 60 * 60
 
 
@@ -59,27 +57,16 @@ def marked_body(
 ) -> MarkedBody:
     """The revision's body with its claims marked, from the cache when rendered before.
 
-    Revisions never change, so the key is the revision, what the marks say
-    and the interface language (the note links' labels are translated).
+    The marks come from the newsroom's claims and anchors, so the body is
+    kept for as long as the newsroom's generation stands (a registry change
+    leaves it), per revision and interface language (the note links'
+    labels are translated), and for this release of the renderer.
     """
     key = None
     if cached:
-        fingerprint = hashlib.sha256(
-            json.dumps(
-                [
-                    [
-                        mark.number,
-                        mark.quote.quote,
-                        mark.quote.prefix,
-                        mark.quote.suffix,
-                        mark.label,
-                    ]
-                    for mark in marks
-                ],
-                ensure_ascii=False,
-            ).encode()
-        ).hexdigest()
-        key = f"articles:body:{BODY_CACHE_VERSION}:{revision.pk}:{reader_language()}:{fingerprint}"
+        key = derived_key(
+            "articles:body", release()[0], revision.pk, reader_language(), scope="articles"
+        )
         hit = cache.get(key)
         if hit is not None:
             return MarkedBody(mark_safe(hit["html"]), frozenset(hit["found"]))  # cached render

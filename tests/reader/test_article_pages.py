@@ -277,6 +277,13 @@ def test_the_body_is_rendered_once_and_again_only_when_claims_change(client, dem
     # Only the per-response CSP nonce may differ.
     assert re.sub(r'nonce="[^"]*"', "", first) == re.sub(r'nonce="[^"]*"', "", second)
 
+    # A registry change renders the page again, but not its body: no claim moved.
+    Organization.objects.filter(pk=Organization.objects.order_by("pk").first().pk).update(
+        description="Touched."
+    )
+    page(client, article_url("en"))
+    assert len(calls) == 1
+
     Claim.objects.filter(article=demo, number=1).update(statement="A corrected statement.")
     third = page(client, article_url("en")).text
     assert len(calls) == 2
