@@ -61,6 +61,8 @@ from articles.search_index import (
 from organizations.models import Organization, OrganizationName
 
 ARTICLES_PER_PAGE = 20
+# The largest row offset a page may ask for (PostgreSQL's is a 64-bit integer).
+MAX_OFFSET = 2**62
 REGISTRY_LIMIT = 20
 QUERY_MAX_LENGTH = 200
 SNIPPET_BEFORE = 60
@@ -211,6 +213,9 @@ def _page_with_count(queryset: QuerySet, *, number: str | int | None, per_page: 
     if number < 1:
         raise EmptyPage(_("That page number is less than 1"))
     offset = (number - 1) * per_page
+    if offset + per_page > MAX_OFFSET:
+        # Past any result there can be, and past what a database offset holds.
+        raise EmptyPage(_("That page contains no results"))
     rows = list(queryset.annotate(total=Window(Count("pk")))[offset : offset + per_page])
     if not rows and number > 1:
         raise EmptyPage(_("That page contains no results"))

@@ -453,6 +453,8 @@ def test_page_out_of_range_is_not_found(client, registry):
 
     assert search(client, q="pangolin", page=2).status_code == 404
     assert search(client, q="pangolin", page="last-but-one").status_code == 404
+    # Further than any database offset reaches: still a 404, never a server error.
+    assert search(client, q="pangolin", page=10**20).status_code == 404
 
 
 @pytest.mark.parametrize("articles", [1, ARTICLES_PER_PAGE + 2])
