@@ -10,8 +10,10 @@ version, with its anchors in the published versions only.
 # that `@paginate` wraps in ninja's own module, where names given as strings would
 # not resolve.
 
+from collections import defaultdict
+
 from django.conf import settings
-from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
+from django.db.models import F, Min, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -24,7 +26,6 @@ from api.links import Links
 from api.pagination import NumberedPages, Shown
 from articles.models import (
     Article,
-    ArticleAuthor,
     Claim,
     ClaimAnchor,
     Evidence,
@@ -37,28 +38,21 @@ articles = ReadOnlyRouter(tags=["articles"])
 corrections = ReadOnlyRouter(tags=["corrections"])
 
 
-def _bylines() -> Prefetch:
-    return Prefetch(
-        "bylines",
-        queryset=ArticleAuthor.objects.select_related("author").order_by("position", "pk"),
-    )
-
-
-def _authors(article: Article) -> list[dict[str, str]]:
+def _authors(versions: list[Translation]) -> list[dict[str, str]]:
+    """The bylines readers see: those the first published version's claims carry."""
+    first = next((version for version in versions if version.live_claim_set_id), None)
+    if first is None:
+        return []
     return [
-        {
-            "name": byline.author.name,
-            "slug": byline.author.slug,
-            "affiliation": byline.author.affiliation,
-        }
-        for byline in article.bylines.all()
+        {"name": author.name, "slug": author.slug, "affiliation": author.affiliation}
+        for author in first.live_bylines
     ]
 
 
 def _published_versions():
     return (
         Translation.objects.published()
-        .select_related("article", "live_revision")
+        .select_related("article", "live_revision", "live_claim_set")
         .order_by("-is_original", "language")
     )
 
@@ -83,7 +77,6 @@ def list_articles(request: HttpRequest, response: HttpResponse):
             )
         )
         .prefetch_related(
-            _bylines(),
             Prefetch(
                 "translations",
                 queryset=_published_versions().defer("live_revision__body"),
@@ -115,7 +108,7 @@ def _article_summary(article: Article, links: Links) -> dict:
         "first_published_at": article.first_published_at,
         "originally_published_on": article.originally_published_on,
         "source_publication": article.source_publication,
-        "authors": _authors(article),
+        "authors": _authors(article.published_versions),
         "api_url": links.api("article", slug=article.slug),
     }
 
@@ -160,16 +153,15 @@ def _target(evidence: Evidence, links: Links) -> dict[str, str]:
 def get_article(request: HttpRequest, response: HttpResponse, slug: schemas.LongSlug):
     """Each published version's live text (Markdown and HTML) and the claims anchored in them."""
     conditional(request, response)
-    article = (
-        Article.objects.published().prefetch_related(_bylines(), "topics").filter(slug=slug).first()
-    )
+    article = Article.objects.published().prefetch_related("topics").filter(slug=slug).first()
     if article is None:
         raise NotFound(_("There is no published article %(slug)s.") % {"slug": slug})
     versions = list(_published_versions().filter(article=article).with_outdated())
     by_id = {version.pk: version for version in versions}
-    claims = list(
-        Claim.objects.filter(article=article)
-        .filter(Exists(ClaimAnchor.objects.filter(claim=OuterRef("pk"), translation__in=by_id)))
+    # Each version shows the claims a moderator approved for it: its live claim set.
+    in_set: dict[int, dict[int, Claim]] = defaultdict(dict)
+    for claim in (
+        Claim.objects.filter(claim_set__in={version.live_claim_set_id for version in versions})
         .order_by("number")
         .prefetch_related(
             Prefetch(
@@ -180,7 +172,16 @@ def get_article(request: HttpRequest, response: HttpResponse, slug: schemas.Long
             ),
             Prefetch("evidence", queryset=Evidence.objects.with_targets()),
         )
-    )
+    ):
+        in_set[claim.claim_set_id][claim.number] = claim
+
+    def anchored(version: Translation) -> list[tuple[Claim, ClaimAnchor]]:
+        return [
+            (claim, anchor)
+            for claim in in_set[version.live_claim_set_id].values()
+            for anchor in claim.anchors.all()
+            if anchor.translation_id == version.pk
+        ]
 
     states: dict[tuple[int, int], str] = {}
     versions_out = []
@@ -188,9 +189,7 @@ def get_article(request: HttpRequest, response: HttpResponse, slug: schemas.Long
     for version in versions:
         marks = [
             ClaimMark(claim.number, anchor.selector, claim.statement)
-            for claim in claims
-            for anchor in claim.anchors.all()
-            if anchor.translation_id == version.pk
+            for claim, anchor in anchored(version)
         ]
         revision = version.live_revision
         # The note links' labels are in the version's language, as on its page.
@@ -206,12 +205,48 @@ def get_article(request: HttpRequest, response: HttpResponse, slug: schemas.Long
                 "title": revision.title,
                 "standfirst": revision.standfirst,
                 "revision": {"number": revision.number, "created_at": revision.created_at},
+                "claims_version": (
+                    version.live_claim_set.number if version.live_claim_set_id else None
+                ),
                 "first_published_at": version.first_published_at,
                 "body": revision.body,
                 "html": str(rendered.html),
                 "url": links.absolute(version.get_absolute_url()),
             }
         )
+
+    # A claim as the first version that shows it (the original first) has it,
+    # with its anchor in every published version that shows it.
+    claims: dict[int, dict] = {}
+    for version in versions:
+        for claim, anchor in anchored(version):
+            entry = claims.get(claim.number)
+            if entry is None:
+                entry = claims[claim.number] = {
+                    "number": claim.number,
+                    "statement": claim.statement,
+                    "kind": claim.kind,
+                    "verdict": claim.verdict,
+                    "note": claim.note,
+                    "anchors": [],
+                    "evidence": [
+                        {
+                            "relation": evidence.relation,
+                            "note": evidence.note,
+                            "target": _target(evidence, links),
+                        }
+                        for evidence in claim.evidence.all()
+                    ],
+                }
+            entry["anchors"].append(
+                {
+                    "language": version.language,
+                    "quote": anchor.quote,
+                    "prefix": anchor.prefix,
+                    "suffix": anchor.suffix,
+                    "state": states[(version.pk, claim.number)],
+                }
+            )
 
     return {
         "slug": article.slug,
@@ -223,37 +258,10 @@ def get_article(request: HttpRequest, response: HttpResponse, slug: schemas.Long
             (version.first_published_at for version in versions if version.first_published_at),
             default=None,
         ),
-        "authors": _authors(article),
+        "authors": _authors(versions),
         "topics": [domain.slug for domain in article.topics.all()],
         "versions": versions_out,
-        "claims": [
-            {
-                "number": claim.number,
-                "statement": claim.statement,
-                "kind": claim.kind,
-                "verdict": claim.verdict,
-                "note": claim.note,
-                "anchors": [
-                    {
-                        "language": by_id[anchor.translation_id].language,
-                        "quote": anchor.quote,
-                        "prefix": anchor.prefix,
-                        "suffix": anchor.suffix,
-                        "state": states[(anchor.translation_id, claim.number)],
-                    }
-                    for anchor in claim.anchors.all()
-                ],
-                "evidence": [
-                    {
-                        "relation": evidence.relation,
-                        "note": evidence.note,
-                        "target": _target(evidence, links),
-                    }
-                    for evidence in claim.evidence.all()
-                ],
-            }
-            for claim in claims
-        ],
+        "claims": [claims[number] for number in sorted(claims)],
         "api_url": links.api("article", slug=article.slug),
     }
 

@@ -253,6 +253,10 @@ class VersionOut(Schema):
     title: str
     standfirst: str
     revision: RevisionOut = Field(description="The live revision: what readers see.")
+    claims_version: int | None = Field(
+        description="The approved version of the claims, evidence and bylines readers of this "
+        "version see."
+    )
     first_published_at: datetime.datetime | None
     body: str = Field(description="Markdown.")
     html: str = Field(description="The body rendered and sanitised, claims marked.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
@@ -64,14 +65,65 @@ def _report_workflow_error(request: HttpRequest, error: Exception) -> None:
         messages.error(request, str(error))
 
 
+class ClaimsUnderReview:
+    """An admin whose saves and deletions change what readers see of articles' claims.
+
+    Every write is one transaction around `workflow.claims_change`: an
+    article whose claims, evidence, figure checks or bylines it changed goes
+    back to review, so readers keep the approved version until a moderator
+    approves the change (and whoever made it cannot).
+    """
+
+    def claims_articles(self, request: HttpRequest, object_id: str | None) -> set[int]:
+        """The articles a write through this page may change."""
+        raise NotImplementedError
+
+    def _claims_changed(self, request: HttpRequest, articles: set[int], view, *args, **kwargs):
+        if request.method != "POST" or not articles:
+            return view(request, *args, **kwargs)
+        with transaction.atomic(), workflow.claims_change(articles=articles, by=request.user):
+            return view(request, *args, **kwargs)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        articles = self.claims_articles(request, object_id)
+        return self._claims_changed(
+            request, articles, super().changeform_view, object_id, form_url, extra_context
+        )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        articles = self.claims_articles(request, object_id)
+        return self._claims_changed(
+            request, articles, super().delete_view, object_id, extra_context
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        articles = set()
+        for object_id in request.POST.getlist(ACTION_CHECKBOX_NAME):
+            articles |= self.claims_articles(request, object_id)
+        return self._claims_changed(request, articles, super().changelist_view, extra_context)
+
+
+def _ids(*values) -> set[int]:
+    return {int(value) for value in values if value is not None and str(value).isdigit()}
+
+
 # Authors
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(ClaimsUnderReview, admin.ModelAdmin):
+    """Authors: a renamed author's bylines reach readers through review, like any claim."""
+
     list_display = ("name", "affiliation")
     search_fields = ("name", "affiliation")
     prepopulated_fields = {"slug": ("name",)}
+
+    def claims_articles(self, request, object_id):
+        return set(
+            ArticleAuthor.objects.filter(author_id__in=_ids(object_id)).values_list(
+                "article_id", flat=True
+            )
+        )
 
 
 # Articles
@@ -201,7 +253,7 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ClaimsUnderReview, admin.ModelAdmin):
     list_display = ("slug", "original_language", "languages", "has_outdated", "problem_count")
     list_filter = (
         ArticleStatusFilter,
@@ -242,6 +294,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
+
+    def claims_articles(self, request, object_id):
+        # The byline is edited on the article's page.
+        return _ids(object_id)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -313,7 +369,8 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         )
         claims = list(
-            Claim.objects.filter(article=article)
+            Claim.objects.working()
+            .filter(article=article)
             .order_by("number")
             .prefetch_related(
                 "anchors",
@@ -1015,7 +1072,9 @@ class ClaimEvidenceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(ClaimsUnderReview, admin.ModelAdmin):
+    """The working copy of claims; approved claim sets are history, not edited here."""
+
     list_display = ("number", "statement", "article", "kind", "verdict", "evidence_count")
     list_display_links = ("number", "statement")
     list_filter = ("verdict", "kind", ClaimEvidenceFilter)
@@ -1027,7 +1086,14 @@ class ClaimAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(evidence_count=Count("evidence"))
+        return super().get_queryset(request).working().annotate(evidence_count=Count("evidence"))
+
+    def claims_articles(self, request, object_id):
+        articles = _ids(request.POST.get("article"))
+        articles |= set(
+            Claim.objects.filter(pk__in=_ids(object_id)).values_list("article_id", flat=True)
+        )
+        return articles
 
     @admin.display(description=_("evidence"), ordering="evidence_count")
     def evidence_count(self, claim: Claim) -> int:
@@ -1037,6 +1103,8 @@ class ClaimAdmin(admin.ModelAdmin):
         initial = super().get_changeform_initial_data(request)
         article_id = request.GET.get("article")
         if article_id and str(article_id).isdigit():
-            highest = Claim.objects.filter(article_id=article_id).order_by("-number").first()
+            highest = (
+                Claim.objects.working().filter(article_id=article_id).order_by("-number").first()
+            )
             initial.setdefault("number", (highest.number if highest else 0) + 1)
         return initial

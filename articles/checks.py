@@ -17,6 +17,18 @@ The problems of a language version's text:
 - a claim has no evidence from the registry (a problem of the claim, so of
   every version).
 
+The claims checked are those the text goes with: the working copy with the
+latest texts, each version's live claim set with the live texts. Verdicts
+must follow the evidence (problems of the claim):
+
+- Supported and Partly supported need evidence that supports; Contradicted
+  needs evidence that contradicts; a claim resting on context alone stays
+  Unverified or Not in registry;
+- a figure claim needs a figure check (unless it is Not in registry: then
+  there is nothing to measure), and Supported needs its figure to hold;
+- Not in registry needs a note saying what was searched; such a claim is
+  listed as a warning, which blocks nothing.
+
 Checked on request (`living=True`), the problems of a published article
 that time brings, whatever its text says:
 
@@ -39,7 +51,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language_info, gettext_lazy
 
-from articles.evidence import figures
+from articles.evidence import figures as figures_module
 from articles.evidence.watch import describe_changes
 from articles.models import (
     Claim,
@@ -83,9 +95,19 @@ class ProblemKind(StrEnum):
     ORPHANED = "orphaned_anchor"
     AMBIGUOUS = "ambiguous_anchor"
     NO_EVIDENCE = "no_evidence"
+    VERDICT_UNSUPPORTED = "verdict_unsupported"
+    FIGURE_UNCHECKED = "figure_unchecked"
+    FIGURE_AGAINST_VERDICT = "figure_against_verdict"
+    NOT_IN_REGISTRY_UNEXPLAINED = "not_in_registry_unexplained"
+    NOT_IN_REGISTRY = "not_in_registry"
     OUTDATED = "outdated_translation"
     FIGURE_DIFFERS = "figure_differs"
     EVIDENCE_CHANGED = "evidence_changed"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
 
 
 # What a problem says, by kind; `Problem.message` fills in its details.
@@ -102,6 +124,21 @@ MESSAGES = {
         "add a prefix or suffix to say which one is meant."
     ),
     ProblemKind.NO_EVIDENCE: gettext_lazy("Claim %(claim)s has no evidence from the registry."),
+    ProblemKind.VERDICT_UNSUPPORTED: gettext_lazy(
+        "Claim %(claim)s is marked “%(verdict)s”, but none of its evidence %(needs)s it."
+    ),
+    ProblemKind.FIGURE_UNCHECKED: gettext_lazy(
+        "Claim %(claim)s states a figure but has no figure check."
+    ),
+    ProblemKind.FIGURE_AGAINST_VERDICT: gettext_lazy(
+        "Claim %(claim)s is marked “%(verdict)s”, but its figure %(figure)s."
+    ),
+    ProblemKind.NOT_IN_REGISTRY_UNEXPLAINED: gettext_lazy(
+        "Claim %(claim)s is marked “not in registry” without a note saying what was searched."
+    ),
+    ProblemKind.NOT_IN_REGISTRY: gettext_lazy(
+        "Claim %(claim)s rests on nothing the registry holds: %(note)s"
+    ),
     ProblemKind.OUTDATED: gettext_lazy(
         "The %(language_name)s translation was made from revision %(source)s of the original; "
         "readers of the original see revision %(original)s."
@@ -112,7 +149,8 @@ MESSAGES = {
     ),
 }
 
-# The problems of a version's text: none may stand when it is submitted or approved.
+# The problems of a version's text and claims: none may stand when it is
+# submitted or approved.
 BLOCKING = frozenset(
     {
         ProblemKind.NO_TEXT,
@@ -120,6 +158,22 @@ BLOCKING = frozenset(
         ProblemKind.ORPHANED,
         ProblemKind.AMBIGUOUS,
         ProblemKind.NO_EVIDENCE,
+        ProblemKind.VERDICT_UNSUPPORTED,
+        ProblemKind.FIGURE_UNCHECKED,
+        ProblemKind.FIGURE_AGAINST_VERDICT,
+        ProblemKind.NOT_IN_REGISTRY_UNEXPLAINED,
+    }
+)
+WARNINGS = frozenset({ProblemKind.NOT_IN_REGISTRY})
+# Problems of a claim, named once whatever the language.
+CLAIM_LEVEL = frozenset(
+    {
+        ProblemKind.NO_EVIDENCE,
+        ProblemKind.VERDICT_UNSUPPORTED,
+        ProblemKind.FIGURE_UNCHECKED,
+        ProblemKind.FIGURE_AGAINST_VERDICT,
+        ProblemKind.NOT_IN_REGISTRY_UNEXPLAINED,
+        ProblemKind.NOT_IN_REGISTRY,
     }
 )
 
@@ -147,6 +201,10 @@ class Problem:
     @property
     def blocks_submission(self) -> bool:
         return self.kind in BLOCKING
+
+    @property
+    def severity(self) -> Severity:
+        return Severity.WARNING if self.kind in WARNINGS else Severity.ERROR
 
     def __str__(self) -> str:
         return self.message
@@ -184,6 +242,12 @@ class _Version:
     language: str
     is_original: bool
     body: str | None
+    # The claims this text goes with: a claim set, or None for the working copy.
+    claim_set_id: int | None
+
+    @property
+    def claims_key(self) -> tuple[int, int | None]:
+        return (self.article_id, self.claim_set_id)
 
 
 def check_versions(
@@ -197,14 +261,14 @@ def check_versions(
     """
     versions = _versions(translations, text)
     checks: dict[int, VersionCheck] = {}
-    article_ids = list({version.article_id for version in versions.values()})
-    for first in range(0, len(article_ids), BATCH):
-        batch = article_ids[first : first + BATCH]
+    keys = list({version.claims_key for version in versions.values()})
+    for first in range(0, len(keys), BATCH):
+        batch = keys[first : first + BATCH]
         claims, anchors, originals = _claims_and_anchors(batch)
         for version in versions.values():
-            if version.article_id in batch:
+            if version.claims_key in batch:
                 checks[version.pk] = _check_version(
-                    version, claims[version.article_id], anchors, originals
+                    version, claims[version.claims_key], anchors, originals
                 )
     return checks
 
@@ -259,7 +323,8 @@ def anchor_resolution(body: str, anchor: ClaimAnchor) -> Resolution:
 
 
 def _versions(translations: Iterable[Translation | int], text: Text) -> dict[int, _Version]:
-    revision = "live_revision" if text == Text.LIVE else "latest_revision"
+    live = text == Text.LIVE
+    revision = "live_revision" if live else "latest_revision"
     versions: dict[int, _Version] = {}
     ids = []
     for item in translations:
@@ -271,12 +336,19 @@ def _versions(translations: Iterable[Translation | int], text: Text) -> dict[int
                 item.language,
                 item.is_original,
                 loaded.body if loaded is not None else None,
+                item.live_claim_set_id if live else None,
             )
         else:
             ids.append(item.pk if isinstance(item, Translation) else item)
     if ids:
         for row in Translation.objects.filter(pk__in=ids).values(
-            "pk", "article_id", "language", "is_original", f"{revision}__body", revision
+            "pk",
+            "article_id",
+            "language",
+            "is_original",
+            f"{revision}__body",
+            revision,
+            "live_claim_set",
         ):
             versions[row["pk"]] = _Version(
                 row["pk"],
@@ -284,59 +356,154 @@ def _versions(translations: Iterable[Translation | int], text: Text) -> dict[int
                 row["language"],
                 row["is_original"],
                 row[f"{revision}__body"] if row[revision] is not None else None,
+                row["live_claim_set"] if live else None,
             )
     return versions
 
 
-def _claims_and_anchors(article_ids: Sequence[int]):
-    claims: dict[int, list[tuple[int, bool]]] = defaultdict(list)
-    for article_id, number, has_evidence in (
-        Claim.objects.filter(article_id__in=article_ids)
-        .annotate(has_evidence=Exists(Evidence.objects.filter(claim=OuterRef("pk"))))
-        .order_by("article_id", "number")
-        .values_list("article_id", "number", "has_evidence")
-    ):
-        claims[article_id].append((number, has_evidence))
-    anchors: dict[int, dict[int, Quote]] = defaultdict(dict)
-    originals: dict[int, set[int]] = defaultdict(set)
-    for row in ClaimAnchor.objects.filter(claim__article_id__in=article_ids).values(
+@dataclass(frozen=True)
+class _Claim:
+    """What the rules read of one claim."""
+
+    number: int
+    kind: str
+    verdict: str
+    note: str
+    has_evidence: bool
+    supported: bool  # by evidence whose relation is Supports
+    contradicted: bool  # by evidence whose relation is Contradicts
+    figure: FigureCheck | None
+
+
+def _claims_and_anchors(keys: Sequence[tuple[int, int | None]]):
+    """Claims, anchors and which claims the original anchors, by (article, claim set)."""
+    working = {article_id for article_id, claim_set_id in keys if claim_set_id is None}
+    sets = {claim_set_id for _article_id, claim_set_id in keys if claim_set_id is not None}
+    chosen = Claim.objects.none()
+    if working:
+        chosen |= Claim.objects.working().filter(article_id__in=working)
+    if sets:
+        chosen |= Claim.objects.filter(claim_set_id__in=sets)
+
+    def cites(relation: str | None = None) -> Exists:
+        evidence = Evidence.objects.filter(claim=OuterRef("pk"))
+        return Exists(evidence.filter(relation=relation) if relation else evidence)
+
+    rows = list(
+        chosen.annotate(
+            has_evidence=cites(),
+            supported=cites(Evidence.Relation.SUPPORTS),
+            contradicted=cites(Evidence.Relation.CONTRADICTS),
+        )
+        .order_by("article_id", "claim_set_id", "number")
+        .values_list(
+            "pk",
+            "article_id",
+            "claim_set_id",
+            "number",
+            "kind",
+            "verdict",
+            "note",
+            "has_evidence",
+            "supported",
+            "contradicted",
+        )
+    )
+    figures = {
+        check.claim_id: check
+        for check in figures_module.attach_registry_values(
+            list(
+                FigureCheck.objects.filter(
+                    claim_id__in=[row[0] for row in rows if row[4] == Claim.Kind.FIGURE]
+                )
+            )
+        )
+    }
+    claims: dict[tuple[int, int | None], list[_Claim]] = defaultdict(list)
+    key_of = {}
+    for claim_id, article_id, claim_set_id, *fields in rows:
+        key_of[claim_id] = (article_id, claim_set_id)
+        claims[(article_id, claim_set_id)].append(_Claim(*fields, figure=figures.get(claim_id)))
+    anchors: dict[tuple[int, int | None], dict[int, Quote]] = defaultdict(dict)
+    originals: dict[tuple[int, int | None], set[int]] = defaultdict(set)
+    for row in ClaimAnchor.objects.filter(claim_id__in=key_of).values(
+        "claim_id",
         "translation_id",
         "translation__is_original",
-        "claim__article_id",
         "claim__number",
         "quote",
         "prefix",
         "suffix",
     ):
-        anchors[row["translation_id"]][row["claim__number"]] = Quote(
+        key = key_of[row["claim_id"]]
+        anchors[(*key, row["translation_id"])][row["claim__number"]] = Quote(
             row["quote"], row["prefix"], row["suffix"]
         )
         if row["translation__is_original"]:
-            originals[row["claim__article_id"]].add(row["claim__number"])
+            originals[key].add(row["claim__number"])
     return claims, anchors, originals
+
+
+def _claim_problems(claim: _Claim) -> list[tuple[ProblemKind, dict[str, Any]]]:
+    """What is wrong with a claim itself, whatever the language: its evidence and verdict."""
+    Verdict = Claim.Verdict
+    found: list[tuple[ProblemKind, dict[str, Any]]] = []
+    if not claim.has_evidence:
+        found.append((ProblemKind.NO_EVIDENCE, {}))
+    needs = {
+        Verdict.SUPPORTED: (claim.supported, gettext_lazy("supports")),
+        Verdict.PARTLY_SUPPORTED: (claim.supported, gettext_lazy("supports")),
+        Verdict.CONTRADICTED: (claim.contradicted, gettext_lazy("contradicts")),
+    }.get(claim.verdict)
+    verdict_label = str(Verdict(claim.verdict).label).lower()
+    if claim.has_evidence and needs is not None and not needs[0]:
+        found.append(
+            (ProblemKind.VERDICT_UNSUPPORTED, {"verdict": verdict_label, "needs": needs[1]})
+        )
+    # A figure the registry holds nothing for ("not in registry") has nothing to measure.
+    if claim.kind == Claim.Kind.FIGURE and claim.verdict != Verdict.NOT_IN_REGISTRY:
+        if claim.figure is None:
+            found.append((ProblemKind.FIGURE_UNCHECKED, {}))
+        elif claim.verdict == Verdict.SUPPORTED and not claim.figure.holds:
+            found.append(
+                (
+                    ProblemKind.FIGURE_AGAINST_VERDICT,
+                    {
+                        "verdict": verdict_label,
+                        "figure": figures_module.verdict_label(claim.figure),
+                    },
+                )
+            )
+    if claim.verdict == Verdict.NOT_IN_REGISTRY:
+        if claim.note.strip():
+            found.append((ProblemKind.NOT_IN_REGISTRY, {"note": claim.note.strip()}))
+        else:
+            found.append((ProblemKind.NOT_IN_REGISTRY_UNEXPLAINED, {}))
+    return found
 
 
 def _check_version(
     version: _Version,
-    claims: list[tuple[int, bool]],
-    anchors: dict[int, dict[int, Quote]],
-    originals: dict[int, set[int]],
+    claims: list[_Claim],
+    anchors: dict[tuple, dict[int, Quote]],
+    originals: dict[tuple, set[int]],
 ) -> VersionCheck:
     check = VersionCheck(version.pk, version.article_id, version.language, version.is_original)
 
     def add(kind: ProblemKind, claim: int | None = None, **details) -> None:
-        # Evidence belongs to the claim, whatever the language.
-        language = None if kind == ProblemKind.NO_EVIDENCE else version.language
+        # Evidence and verdicts belong to the claim, whatever the language.
+        language = None if kind in CLAIM_LEVEL else version.language
         check.problems.append(Problem(kind, version.article_id, claim, language, details=details))
 
     if version.body is None:
         # Nothing to anchor in yet: that is the one problem to solve first.
         add(ProblemKind.NO_TEXT)
         return check
-    own = anchors.get(version.pk, {})
+    own = anchors.get((*version.claims_key, version.pk), {})
     resolutions = resolve_all(version.body or "", own)
-    anchored_in_original = originals.get(version.article_id, set())
-    for number, has_evidence in claims:
+    anchored_in_original = originals.get(version.claims_key, set())
+    for claim in claims:
+        number = claim.number
         quote = own.get(number)
         if quote is None:
             check.anchors[number] = MISSING
@@ -349,8 +516,8 @@ def _check_version(
                 add(ProblemKind.ORPHANED, number, quote=quote.quote)
             elif resolution.state == AnchorState.AMBIGUOUS:
                 add(ProblemKind.AMBIGUOUS, number, quote=quote.quote, count=resolution.candidates)
-        if not has_evidence:
-            add(ProblemKind.NO_EVIDENCE, number)
+        for kind, details in _claim_problems(claim):
+            add(kind, number, **details)
     check.problems.sort(key=_order)
     return check
 
@@ -378,8 +545,10 @@ def _living_problems(article_ids: Sequence[int]) -> list[Problem]:
                 details={"source": source, "original": original},
             )
         )
-    checks = figures.attach_registry_values(
-        list(FigureCheck.objects.filter(claim__article_id__in=article_ids).for_checking())
+    checks = figures_module.attach_registry_values(
+        list(
+            FigureCheck.objects.published().filter(claim__article_id__in=article_ids).for_checking()
+        )
     )
     for check in checks:
         if not check.holds:
@@ -388,7 +557,7 @@ def _living_problems(article_ids: Sequence[int]) -> list[Problem]:
                     ProblemKind.FIGURE_DIFFERS,
                     check.claim.article_id,
                     check.claim.number,
-                    details={"verdict": figures.verdict_label(check)},
+                    details={"verdict": figures_module.verdict_label(check)},
                 )
             )
     for change in EvidenceChange.objects.on_published().filter(

@@ -19,7 +19,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Value,
@@ -30,8 +29,6 @@ from django.utils import timezone
 
 from articles.models import (
     Article,
-    ArticleAuthor,
-    Author,
     Claim,
     ClaimAnchor,
     Evidence,
@@ -44,23 +41,6 @@ from organizations.models import MembershipEvent, Organization, Source
 HOME_PAGE_SIZE = 20
 OTHER_LANGUAGES_LIMIT = 20
 CITED_IN_LIMIT = 25
-
-
-def bylines_prefetch() -> Prefetch:
-    """An article's bylines in order with their authors, as `article.bylines.all()`."""
-    return Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
-
-
-def authors_of(article: Article) -> list[Author]:
-    """The authors of an article whose bylines were prefetched, in byline order."""
-    return [byline.author for byline in article.bylines.all()]
-
-
-def _attach_bylines(translations: Iterable[Translation]) -> None:
-    from django.db.models import prefetch_related_objects
-
-    articles = {translation.article_id: translation.article for translation in translations}
-    prefetch_related_objects(list(articles.values()), bylines_prefetch())
 
 
 def live_since():
@@ -111,9 +91,10 @@ class HomePage:
 
 
 def _published_for_lists():
+    """Published versions with their live text's title and the bylines readers see."""
     return (
         Translation.objects.published()
-        .select_related("article", "live_revision")
+        .select_related("article", "live_revision", "live_claim_set")
         .defer("live_revision__body")
     )
 
@@ -123,7 +104,7 @@ def home_page(*, language: str, page_number: str | int | None = 1) -> HomePage:
 
     An article published in several other languages is listed once, in its
     original when that is published, else in the first of its languages.
-    Each list row carries its article's bylines (`authors_of`).
+    Each list row carries the bylines its readers see (`live_claim_set.authors`).
     """
     in_language = (
         _published_for_lists().filter(language=language).order_by("-first_published_at", "-pk")
@@ -153,7 +134,6 @@ def home_page(*, language: str, page_number: str | int | None = 1) -> HomePage:
             .filter(pk=Subquery(one_per_article))
             .order_by("-first_published_at", "-pk")[:OTHER_LANGUAGES_LIMIT]
         )
-    _attach_bylines([*rows, *others])
     return HomePage(page=page, in_other_languages=others)
 
 
@@ -169,18 +149,10 @@ def article_versions(*, slug: str) -> list[Translation]:
     return list(
         Translation.objects.filter(article__slug=slug)
         .with_outdated()
-        .select_related("article", "live_revision", "latest_revision")
+        .select_related("article", "live_revision", "latest_revision", "live_claim_set")
         .annotate(live_since=live_since())
         .order_by("-is_original", "language")
     )
-
-
-def load_bylines(article: Article) -> list[Author]:
-    """The article's authors in byline order (one query)."""
-    from django.db.models import prefetch_related_objects
-
-    prefetch_related_objects([article], bylines_prefetch())
-    return authors_of(article)
 
 
 @dataclass
@@ -217,19 +189,29 @@ class ClaimEntry:
 
 
 def claims_for_page(
-    *, translation: Translation, language: str, on: datetime.date | None = None
+    *,
+    translation: Translation,
+    language: str,
+    on: datetime.date | None = None,
+    working: bool = False,
 ) -> list[ClaimEntry]:
-    """The claims anchored in `translation`, in order, with evidence ready to show.
+    """The claims anchored in `translation` that its readers see, in order, with evidence.
 
-    Organizations (the evidence's own and those of its events) carry
-    `local_name` in `language` and their US `status` on `on` (default today);
-    every record carries its sources. At most five queries, however many
-    claims and records.
+    Readers see the claim set a moderator approved for this version (none
+    before the first approval); `working` shows the working copy instead,
+    for staff previewing what is not approved yet. Organizations (the
+    evidence's own and those of its events) carry `local_name` in `language`
+    and their US `status` on `on` (default today); every record carries its
+    sources. At most five queries, however many claims and records.
     """
+    if working:
+        shown = ClaimAnchor.objects.filter(claim__claim_set__isnull=True)
+    elif translation.live_claim_set_id is None:
+        return []
+    else:
+        shown = ClaimAnchor.objects.filter(claim__claim_set_id=translation.live_claim_set_id)
     anchors = list(
-        ClaimAnchor.objects.filter(translation=translation)
-        .select_related("claim")
-        .order_by("claim__number")
+        shown.filter(translation=translation).select_related("claim").order_by("claim__number")
     )
     if not anchors:
         return []
@@ -291,7 +273,13 @@ def citing_translations(*, organization: Organization, language: str) -> list[Tr
     article is shown in `language` when published in it, else in its original
     when published, else in its first published language. One query.
     """
-    evidence = Evidence.objects.filter(claim__article=OuterRef("article")).filter(
+    # Evidence readers see: in the claims live for a version of the article.
+    live_sets = (
+        Translation.objects.published()
+        .filter(article=OuterRef(OuterRef("article")))
+        .values("live_claim_set")
+    )
+    evidence = Evidence.objects.filter(claim__claim_set__in=live_sets).filter(
         Q(organization=organization)
         | Q(event__organization=organization)
         | Q(instrument__events__organization=organization)

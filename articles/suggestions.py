@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from articles import workflow
 from articles.models import Article, Claim, ClaimAnchor, Evidence, Revision, Translation
 from articles.text.anchors import Quote, plain_text, resolve_many
 from articles.text.diff import is_cjk
@@ -114,7 +115,9 @@ def suggested_links(*, translation: Translation, revision: Revision) -> list[Sug
 
 
 def _anchored_spans(*, translation: Translation, text: str) -> list[tuple[int, tuple[int, int]]]:
-    anchors = ClaimAnchor.objects.filter(translation=translation).select_related("claim")
+    anchors = ClaimAnchor.objects.filter(
+        translation=translation, claim__claim_set__isnull=True
+    ).select_related("claim")
     quotes = {anchor.claim.number: anchor.selector for anchor in anchors}
     return sorted(
         (number, (resolution.start, resolution.end))
@@ -249,12 +252,19 @@ def claim_from_mention_create(
             _("That mention cannot be told apart from the same words elsewhere in the text.")
         ) from error
     organization = Organization.objects.get(pk=organization_id)
-    with transaction.atomic():
+    # A new claim is a change of the article's claims: published versions go
+    # back to review, and its verdict is the editor's to set (never preset).
+    with (
+        transaction.atomic(),
+        workflow.claims_change(articles=[translation.article_id], by=by),
+    ):
         # Numbers are per article; the lock keeps two editors from taking the same one.
         Article.objects.select_for_update().filter(pk=translation.article_id).first()
-        highest = Claim.objects.filter(article_id=translation.article_id).aggregate(
-            highest=Max("number")
-        )["highest"]
+        highest = (
+            Claim.objects.working()
+            .filter(article_id=translation.article_id)
+            .aggregate(highest=Max("number"))["highest"]
+        )
         claim = Claim.objects.create(
             article_id=translation.article_id,
             number=(highest or 0) + 1,

@@ -138,11 +138,18 @@ def _record_sql(scope: str) -> str:
 
 
 def _table_ready(db) -> bool:
-    """Whether this database has the change table yet (it has not during its first migrations)."""
+    """Whether this database has the change table as this code writes it yet.
+
+    It has not during a database's first migrations, nor before the
+    migration that adds a column this code writes: writes meanwhile are not
+    recorded (a database being migrated serves no pages).
+    """
     if getattr(db, "_content_changes_ready", False):
         return True
     with db.cursor() as cursor:
-        ready = _CHANGES in db.introspection.table_names(cursor)
+        ready = _CHANGES in db.introspection.table_names(cursor) and {"scope"} <= {
+            column.name for column in db.introspection.get_table_description(cursor, _CHANGES)
+        }
     db._content_changes_ready = ready
     return ready
 

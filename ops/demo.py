@@ -117,6 +117,7 @@ def demo_article_ensure(*, editor, moderator) -> tuple[Article, bool]:
             statement=spec["statement"],
             kind=spec["kind"],
             verdict=spec["verdict"],
+            note=spec.get("note", ""),
         )
         for kind, key, relation, note in spec["evidence"]:
             Evidence.objects.create(

@@ -190,6 +190,8 @@ CLAIMS = [
         "organizations to $264 million, 83% below FY2025.",
         "kind": "figure",
         "verdict": "not_in_registry",
+        "note": "Searched the registry's budget request for FY2026, its funding-cut events and "
+        "their sources: none gives the total of $264 million or the 83% cut.",
         "anchors": {
             "zh-hans": "削减至2.64亿美元，比上一财年减少83%",
             "en": "cut contributions to international organizations to $264 million, 83% below the previous year",

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404
@@ -125,12 +124,10 @@ class ArticleFeedBase(Feed):
         return item.live_since
 
     def item_extra_kwargs(self, item: Translation) -> dict:
-        return {"authors": [byline.author.name for byline in item.article.bylines.all()]}
+        return {"authors": [author.name for author in item.live_bylines]}
 
     def prepare(self, translations: list[Translation], scope: FeedScope) -> list[Translation]:
-        """Bylines (one query) and a stable id per article and language on each entry."""
-        articles = {translation.article_id: translation.article for translation in translations}
-        prefetch_related_objects(list(articles.values()), selectors.bylines_prefetch())
+        """A stable id per article and language on each entry."""
         for translation in translations:
             translation.feed_guid = entry_id(translation, host=scope.host)
         return translations
@@ -176,7 +173,7 @@ class LatestArticlesFeed(ArticleFeedBase):
         translations = list(
             Translation.objects.published()
             .filter(language=scope.language)
-            .select_related("article", "live_revision")
+            .select_related("article", "live_revision", "live_claim_set")
             .defer("live_revision__body")
             .annotate(live_since=selectors.live_since())
             .order_by("-first_published_at", "-pk")[:FEED_SIZE]

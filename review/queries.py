@@ -349,7 +349,7 @@ def review_page(*, translation: Translation) -> ReviewPage:
         original_revision = (
             (original.live_revision or original.latest_revision) if original is not None else None
         )
-    claims = list(Claim.objects.filter(article_id=translation.article_id).for_rendering())
+    claims = list(Claim.objects.working().filter(article_id=translation.article_id).for_rendering())
 
     translation_html, translation_states = _render_side(
         revision,

@@ -83,7 +83,11 @@ def client():
     return ReaderPagesLoadUpFrontClient()
 
 
-ROLE_MIGRATIONS = ("organizations.migrations.0002_roles", "articles.migrations.0002_roles")
+ROLE_MIGRATIONS = (
+    "organizations.migrations.0002_roles",
+    "articles.migrations.0002_roles",
+    "articles.migrations.0008_figure_check_roles",
+)
 
 
 def roles_ensure() -> None:

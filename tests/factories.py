@@ -6,13 +6,14 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles import workflow
+from articles import claimsets, workflow
 from articles.models import (
     Article,
     ArticleAuthor,
     Author,
     Claim,
     ClaimAnchor,
+    ClaimSet,
     Evidence,
     Revision,
     Translation,
@@ -205,7 +206,7 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
     number = factory.Sequence(lambda n: n + 1)
     statement = "The United States left 66 international organizations."
-    kind = Claim.Kind.FIGURE
+    kind = Claim.Kind.FACT
 
 
 def _original_of(article):
@@ -235,6 +236,19 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     claim = factory.SubFactory(ClaimFactory)
     organization = factory.SubFactory(OrganizationFactory)
     relation = Evidence.Relation.SUPPORTS
+
+
+def publish_claims(article, *, by=None) -> ClaimSet:
+    """Make the article's working claims what readers of its published versions see.
+
+    What `workflow.approve` does with the claims, for tests that publish with
+    `TranslationFactory(published=True)` and add claims afterwards.
+    """
+    claim_set = claimsets.claim_set_freeze(article=article, by=by)
+    Translation.objects.filter(article=article, live_revision__isnull=False).update(
+        live_claim_set=claim_set
+    )
+    return claim_set
 
 
 def article_ready_for_review(*, languages=("en",), claims=2, written_by=None):

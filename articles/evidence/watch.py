@@ -232,8 +232,8 @@ def _record_flags(
         field = EVIDENCE_FIELDS[record_type]
         rows = (
             Translation.objects.published()
-            .filter(**{f"article__claims__evidence__{field}__in": pks})
-            .values_list("pk", f"article__claims__evidence__{field}")
+            .filter(**{f"live_claim_set__claims__evidence__{field}__in": pks})
+            .values_list("pk", f"live_claim_set__claims__evidence__{field}")
             .distinct()
         )
         for translation_id, record_id in rows:

@@ -8,13 +8,12 @@
 - `search`: the search documents of published versions.
 """
 
-from articles.models.claims import Claim, ClaimAnchor, Evidence
+from articles.models.claims import Byline, Claim, ClaimAnchor, ClaimSet, Evidence
 from articles.models.editorial import (
     LANGUAGE_CHOICES,
     Article,
     ArticleAuthor,
     Author,
-    ImmutableRecordError,
     Revision,
     Translation,
     translation_is_outdated,
@@ -25,6 +24,7 @@ from articles.models.evidence import (
     EvidenceChange,
     FigureCheck,
 )
+from articles.models.immutable import ImmutableRecordError
 from articles.models.review import ReviewLog
 from articles.models.search import SearchDocument
 
@@ -35,8 +35,10 @@ __all__ = [
     "Article",
     "ArticleAuthor",
     "Author",
+    "Byline",
     "Claim",
     "ClaimAnchor",
+    "ClaimSet",
     "Evidence",
     "EvidenceChange",
     "FigureCheck",

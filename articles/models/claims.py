@@ -1,16 +1,33 @@
-"""Claims, where they stand in each language version, and the registry records behind them."""
+"""Claims, where they stand in each language version, and the registry records behind them.
+
+An article's claims exist as its *working copy*, which editors change
+(`claim_set` is empty), and as *claim sets*: immutable copies of the working
+copy, made when a moderator approves a language version
+(`articles.claimsets.claim_set_freeze`). Readers of a version see the claim
+set its approval published (`Translation.live_claim_set`), never the working
+copy, so a claim, its anchors, its evidence, its figure check and the
+article's bylines reach readers only through an approval of exactly them.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
+from articles.models.immutable import ImmutableRecordError
 from articles.text.anchors import Quote
 
 
 class ClaimQuerySet(models.QuerySet):
+    def working(self):
+        """The working copy: the claims editors change, in no claim set yet."""
+        return self.filter(claim_set__isnull=True)
+
     def for_rendering(self, translation=None):
         """Claims in order, with anchors and evidence whose targets are loaded.
 
@@ -45,7 +62,99 @@ class EvidenceQuerySet(models.QuerySet):
         ).order_by("pk")
 
 
-class Claim(models.Model):
+@dataclass(frozen=True)
+class Byline:
+    """An author as a byline shows them."""
+
+    slug: str
+    name: str
+    affiliation: str = ""
+
+    def as_data(self) -> dict[str, str]:
+        return {"slug": self.slug, "name": self.name, "affiliation": self.affiliation}
+
+
+class ClaimSet(models.Model):
+    """An approved version of an article's claims, evidence, figure checks and bylines.
+
+    Made once, by the approval that first publishes this content
+    (`articles.claimsets.claim_set_freeze`), and never changed: its claims
+    are copies of the working copy as the moderator saw it, and `bylines`
+    holds the authors' names and affiliations as they were. `digest` names
+    the content, so approving the same content again reuses the set.
+    """
+
+    article = models.ForeignKey(
+        "articles.Article",
+        on_delete=models.CASCADE,
+        related_name="claim_sets",
+        verbose_name=_("article"),
+    )
+    number = models.PositiveIntegerField(_("number"))
+    digest = models.CharField(_("digest"), max_length=64)
+    bylines = models.JSONField(
+        _("bylines"), default=list, help_text=_("Each author's slug, name and affiliation.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["article_id", "-number"]
+        get_latest_by = "number"
+        verbose_name = _("claim set")
+        verbose_name_plural = _("claim sets")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="unique_claim_set_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="claim_set_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(article)s, claims version %(number)s") % {
+            "article": self.article_id,
+            "number": self.number,
+        }
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ImmutableRecordError("Claim sets are immutable: approve a new one instead.")
+        super().save(*args, **kwargs)
+
+    @property
+    def authors(self) -> list[Byline]:
+        """The bylines this set published, in order."""
+        return [Byline(**byline) for byline in self.bylines]
+
+
+class FrozenInASet(models.Model):
+    """A row of a claim set once written can neither change nor go; working rows can."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding and self.in_claim_set():
+            raise ImmutableRecordError(
+                "Claim sets are immutable: change the working copy and approve it."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.in_claim_set():
+            raise ImmutableRecordError("Claim sets are immutable; their rows cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    def in_claim_set(self) -> bool:
+        raise NotImplementedError
+
+
+class Claim(FrozenInASet):
     """A checkable statement an article makes, in one sentence."""
 
     class Kind(models.TextChoices):
@@ -67,6 +176,16 @@ class Claim(models.Model):
         related_name="claims",
         verbose_name=_("article"),
     )
+    claim_set = models.ForeignKey(
+        ClaimSet,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="claims",
+        verbose_name=_("claim set"),
+        help_text=_("Empty for the working copy editors change."),
+    )
     number = models.PositiveSmallIntegerField(
         _("number"), help_text=_("Its position in the article.")
     )
@@ -86,15 +205,25 @@ class Claim(models.Model):
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
         constraints = [
-            models.UniqueConstraint(fields=["article", "number"], name="unique_claim_number"),
+            models.UniqueConstraint(
+                fields=["article", "number"],
+                condition=Q(claim_set__isnull=True),
+                name="unique_working_claim_number",
+            ),
+            models.UniqueConstraint(
+                fields=["claim_set", "number"], name="unique_claim_number_in_set"
+            ),
         ]
         indexes = [models.Index(fields=["verdict"])]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.statement}"
 
+    def in_claim_set(self) -> bool:
+        return self.claim_set_id is not None
 
-class ClaimAnchor(models.Model):
+
+class ClaimAnchor(FrozenInASet):
     """Where a claim stands in one language version: the exact words, disambiguated.
 
     Like a W3C Web Annotation TextQuoteSelector: `quote` must appear in the
@@ -128,6 +257,9 @@ class ClaimAnchor(models.Model):
     def __str__(self) -> str:
         return f"{self.claim.number} [{self.translation.language}]: {self.quote}"
 
+    def in_claim_set(self) -> bool:
+        return self.claim.claim_set_id is not None
+
     @property
     def selector(self) -> Quote:
         """The quote, prefix and suffix as the anchor resolver reads them."""
@@ -145,7 +277,7 @@ class ClaimAnchor(models.Model):
             )
 
 
-class Evidence(models.Model):
+class Evidence(FrozenInASet):
     """A claim's link to exactly one registry record."""
 
     class Relation(models.TextChoices):
@@ -217,6 +349,9 @@ class Evidence(models.Model):
     def target(self):
         """The registry record this evidence points at."""
         return self.organization or self.event or self.instrument
+
+    def in_claim_set(self) -> bool:
+        return self.claim.claim_set_id is not None
 
     @property
     def protection_reason(self) -> str:

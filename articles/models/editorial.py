@@ -27,14 +27,11 @@ from django.urls import reverse
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
-from articles.models.claims import Evidence
+from articles.models.claims import ClaimSet, Evidence
+from articles.models.immutable import ImmutableRecordError
 from organizations.models import Instrument, MembershipEvent, Organization
 
 LANGUAGE_CHOICES = settings.LANGUAGES
-
-
-class ImmutableRecordError(Exception):
-    """Raised when code tries to change a revision or a review log row once written."""
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -290,6 +287,16 @@ class Translation(models.Model):
         verbose_name=_("live revision"),
         help_text=_("The revision readers see."),
     )
+    live_claim_set = models.ForeignKey(
+        ClaimSet,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("live claims"),
+        help_text=_("The claims, evidence and bylines readers of this version see."),
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -362,6 +369,11 @@ class Translation(models.Model):
     def is_live(self) -> bool:
         """Whether readers can see this translation."""
         return self.live_revision_id is not None
+
+    @property
+    def live_bylines(self) -> list:
+        """The bylines readers of this version see: those its live claims carry."""
+        return self.live_claim_set.authors if self.live_claim_set_id else []
 
     @property
     def has_unpublished_changes(self) -> bool:

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models.claims import Claim
+from articles.models.claims import Claim, FrozenInASet
 from articles.models.editorial import Translation
 from organizations.models import MembershipEvent
 from organizations.status import Status as MembershipStatus
@@ -69,10 +69,12 @@ def _parameters_present(parameters: tuple[str, ...]) -> Q:
 
 class FigureCheckQuerySet(models.QuerySet):
     def published(self):
-        """Checks of claims whose article readers can see in at least one language."""
+        """Checks readers can see: in a claim set live for some language version."""
         return self.filter(
             models.Exists(
-                Translation.objects.published().filter(article=models.OuterRef("claim__article"))
+                Translation.objects.published().filter(
+                    live_claim_set=models.OuterRef("claim__claim_set")
+                )
             )
         )
 
@@ -83,7 +85,7 @@ class FigureCheckQuerySet(models.QuerySet):
         )
 
 
-class FigureCheck(models.Model):
+class FigureCheck(FrozenInASet):
     """A figure claim's number, and how to measure it in the registry today.
 
     Each measure reads its own typed parameters; `FIGURE_MEASURE_PARAMETERS` says
@@ -206,6 +208,9 @@ class FigureCheck(models.Model):
             errors["date_to"] = _("The range must end on or after its first day.")
         if errors:
             raise ValidationError(errors)
+
+    def in_claim_set(self) -> bool:
+        return self.claim.claim_set_id is not None
 
     @property
     def holds(self) -> bool:

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from articles.models.editorial import ImmutableRecordError, Revision, Translation
+from articles.models.claims import ClaimSet
+from articles.models.editorial import Revision, Translation
+from articles.models.immutable import ImmutableRecordError
 
 
 class ReviewLogQuerySet(models.QuerySet):
@@ -33,6 +35,7 @@ class ReviewLog(models.Model):
         APPROVE = "approve", _("Approved")
         UNPUBLISH = "unpublish", _("Unpublished")
         EDIT = "edit", _("Edited")
+        CLAIMS_EDITED = "claims_edited", _("Claims edited")
         EVIDENCE_REVIEWED = "evidence_reviewed", _("Evidence change acknowledged")
 
     translation = models.ForeignKey(
@@ -43,6 +46,15 @@ class ReviewLog(models.Model):
     )
     revision = models.ForeignKey(
         Revision, on_delete=models.PROTECT, related_name="+", verbose_name=_("revision")
+    )
+    claim_set = models.ForeignKey(
+        ClaimSet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("claims"),
+        help_text=_("The claims version an approval published, or an unpublishing took down."),
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -13,7 +13,8 @@ moderator approves the edit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
@@ -37,9 +38,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from articles import checks
+from articles import checks, claimsets
 from articles.checks import Problem
-from articles.models import EvidenceChange, ReviewLog, Revision, Translation
+from articles.models import (
+    Article,
+    ClaimSet,
+    EvidenceChange,
+    ReviewLog,
+    Revision,
+    Translation,
+)
 from articles.search_index import search_index_update
 from articles.workflow.notifications import send_review_notification
 
@@ -104,6 +112,39 @@ class StaleRevision(Exception):
         )
 
 
+class StaleReview(TransitionNotAllowed):
+    """The translation changed since the moderator's page showed it; nothing was done."""
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a moderator's page showed: the latest revision and the claims version (digest).
+
+    A step taken from that page is bound to it: when either has moved on,
+    the step is refused and the page shows what changed.
+    """
+
+    revision_id: int | None
+    claims: str | None
+
+    def refusal(self, translation: Translation, *, claims: str) -> str:
+        """Why the step is refused, or '' when the translation is still as it was seen."""
+        moved = []
+        if self.revision_id is not None and translation.latest_revision_id != self.revision_id:
+            moved.append(
+                _("a newer revision (%(number)s) was saved")
+                % {"number": translation.latest_revision.number}
+            )
+        if self.claims is not None and claims != self.claims:
+            moved.append(_("the claims, their evidence or the bylines were edited"))
+        if not moved:
+            return ""
+        return _(
+            "Since this page was opened, %(what)s. Nothing was done: review the changes "
+            "shown now and decide again."
+        ) % {"what": _(" and ").join(moved)}
+
+
 def _state_phrase(status: str) -> str:
     return {
         Status.DRAFT: _("a draft"),
@@ -146,10 +187,12 @@ def _log(
     action: str,
     comment: str = "",
     notify: bool = False,
+    claim_set: ClaimSet | None = None,
 ) -> ReviewLog:
     entry = ReviewLog.objects.create(
         translation=translation,
         revision=revision,
+        claim_set=claim_set,
         actor=by,
         from_status=from_status,
         to_status=translation.status,
@@ -250,6 +293,57 @@ def revision_create(
             )
     _copy_state(source=locked, target=translation)
     return revision
+
+
+def claims_edited(*, article: Article, by: Actor) -> list[Translation]:
+    """Record that `by` changed the article's claims, evidence, figure checks or bylines.
+
+    Claims belong to every language version, so each version with text gets
+    a log row saying so (the four-eyes rule reads it: whoever edited the
+    claims cannot approve them), and each one not already a draft becomes a
+    draft, as an edit of its text would make it: readers keep the approved
+    claims until a moderator approves the edited ones. Returns the versions
+    whose status changed.
+    """
+    if by is None:
+        raise ValueError("Claims are edited by a user.")
+    moved = []
+    with transaction.atomic():
+        for locked in (
+            Translation.objects.select_for_update()
+            .filter(article=article, latest_revision__isnull=False)
+            .order_by("pk")
+        ):
+            prefetch_related_objects([locked], "latest_revision")
+            from_status = locked.status
+            if from_status != Status.DRAFT:
+                locked.status = Status.DRAFT
+                locked.save(update_fields=["status", "updated_at"])
+                moved.append(locked)
+            _log(
+                translation=locked,
+                revision=locked.latest_revision,
+                by=by,
+                from_status=from_status,
+                action=Action.CLAIMS_EDITED,
+            )
+    return moved
+
+
+@contextmanager
+def claims_change(*, articles: Iterable[int], by: Actor) -> Iterator[None]:
+    """Around a change to the claims, evidence, figure checks or bylines of `articles` (ids):
+    every article whose claims version moved is recorded as edited by `by` (`claims_edited`).
+
+    The admin wraps its claim, article and author pages in it, and suggested
+    links their claims, so that no edit reaches readers without review.
+    """
+    ids = list(dict.fromkeys(articles))
+    before = {pk: claimsets.working_digest(pk) for pk in ids}
+    yield
+    for article in Article.objects.filter(pk__in=ids).order_by("pk"):
+        if claimsets.working_digest(article.pk) != before[article.pk]:
+            claims_edited(article=article, by=by)
 
 
 def _source_revision_for(
@@ -430,12 +524,17 @@ def _run(
     comment: str = "",
     check: Callable[[Translation], None] | None = None,
     change: Callable[[Translation], tuple[Revision, list[str]]] | None = None,
+    seen: Seen | None = None,
 ) -> Translation:
-    """Take one step: permission, comment, lock, state, `check`, `change`, save, log, notify.
+    """Take one step: permission, comment, lock, state, what was seen, `check`, `change`,
+    save, log, notify.
 
-    `check(locked)` raises when the step cannot be taken; `change(locked)`
-    makes the step's own changes to the locked row and returns the revision
-    the log names and the fields it changed.
+    `seen` binds the step to the revision and claims version a moderator's
+    page showed (`StaleReview` when either moved on). `check(locked)` raises
+    when the step cannot be taken; `change(locked)` makes the step's own
+    changes to the locked row and returns the revision the log names and the
+    fields it changed; it may set `locked._logged_claim_set`, the claims
+    version the log row names.
     """
     step = TRANSITIONS[action]
     _require_permission(by, step.permission, str(step.denied))
@@ -446,6 +545,10 @@ def _run(
         locked = _lock(translation)
         if not step.allows_state(locked):
             raise TransitionNotAllowed(step.refusal(locked))
+        if seen is not None:
+            refusal = seen.refusal(locked, claims=claimsets.working_digest(locked.article_id))
+            if refusal:
+                raise StaleReview(refusal)
         if check is not None:
             check(locked)
         from_status = locked.status
@@ -463,6 +566,7 @@ def _run(
             action=action,
             comment=comment,
             notify=step.notify,
+            claim_set=getattr(locked, "_logged_claim_set", None),
         )
     _copy_state(source=locked, target=translation)
     return translation
@@ -509,17 +613,28 @@ def withdraw(*, translation: Translation, by: Actor) -> Translation:
     return _run(Action.WITHDRAW, translation=translation, by=by, change=change)
 
 
-def request_changes(*, translation: Translation, by: Actor, comment: str) -> Translation:
+def request_changes(
+    *, translation: Translation, by: Actor, comment: str, seen: Seen | None = None
+) -> Translation:
     """Send a translation in review back to its editors with a comment saying what to change.
 
-    Needs the review permission and a non-empty comment. Notifies the
+    Needs the review permission and a non-empty comment. With `seen`, only
+    when the translation is still as the moderator saw it. Notifies the
     revision's author and the submitter.
     """
-    return _run(Action.REQUEST_CHANGES, translation=translation, by=by, comment=comment)
+    return _run(Action.REQUEST_CHANGES, translation=translation, by=by, comment=comment, seen=seen)
 
 
-def approve(*, translation: Translation, by: Actor, comment: str = "") -> Translation:
-    """Publish the revision under review: readers see it from the commit on.
+def approve(
+    *, translation: Translation, by: Actor, comment: str = "", seen: Seen | None = None
+) -> Translation:
+    """Publish the revision and the claims under review: readers see them from the commit on.
+
+    The claims, their anchors, evidence and figure checks and the bylines
+    are published as they are now, frozen into a claim set
+    (`articles.claimsets.claim_set_freeze`) that the log row names. With
+    `seen` (what the moderator's page showed), nothing is published unless
+    the revision and the claims are still exactly those.
 
     Needs the review permission, and four eyes hold for everyone, superusers
     included: nobody approves a submission they made or text they wrote since
@@ -552,15 +667,27 @@ def approve(*, translation: Translation, by: Actor, comment: str = "") -> Transl
 
     def change(locked: Translation) -> tuple[Revision, list[str]]:
         now = timezone.now()
+        claim_set = claimsets.claim_set_freeze(article=locked.article, by=by)
+        if seen is not None and seen.claims is not None and claim_set.digest != seen.claims:
+            # Edited while this approval ran: what would go live is not what was seen.
+            raise StaleReview(seen.refusal(locked, claims=claim_set.digest))
         _correction_publish(translation=locked, by=by, at=now)
         locked.live_revision = locked.latest_revision
+        locked.live_claim_set = claim_set
+        locked._logged_claim_set = claim_set
         if locked.first_published_at is None:
             locked.first_published_at = now
         search_index_update(translation=locked)
-        return locked.latest_revision, ["live_revision", "first_published_at"]
+        return locked.latest_revision, ["live_revision", "live_claim_set", "first_published_at"]
 
     return _run(
-        Action.APPROVE, translation=translation, by=by, comment=comment, check=check, change=change
+        Action.APPROVE,
+        translation=translation,
+        by=by,
+        comment=comment,
+        check=check,
+        change=change,
+        seen=seen,
     )
 
 
@@ -596,14 +723,26 @@ def approved_through():
     return Coalesce(F("live_revision__number"), Subquery(last_approved), Value(0))
 
 
-def wrote_since_approval(user) -> Exists:
-    """Whether `user` wrote a revision of the translation since its last approved one."""
+def wrote_since_approval(user):
+    """Whether `user` wrote a revision of the translation since its last approved one, or
+    edited its article's claims since its last approval."""
+    later_approval = ReviewLog.objects.filter(
+        translation=OuterRef("translation"),
+        action=Action.APPROVE,
+        created_at__gt=OuterRef("created_at"),
+    )
     return Exists(
         Revision.objects.filter(
             translation=OuterRef("pk"),
             created_by=getattr(user, "pk", None),
             number__gt=OuterRef("approved_through"),
         )
+    ) | Exists(
+        ReviewLog.objects.filter(
+            translation=OuterRef("pk"),
+            action=Action.CLAIMS_EDITED,
+            actor=getattr(user, "pk", None),
+        ).exclude(Exists(later_approval))
     )
 
 
@@ -624,25 +763,38 @@ def four_eyes_reason(*, translation: Translation, user) -> str:
         .exists()
     ):
         return _(
-            "Four eyes: you wrote part of this version, so another moderator has to approve it."
+            "Four eyes: you wrote part of this version or edited its claims, so another "
+            "moderator has to approve it."
         )
     return ""
 
 
-def unpublish(*, translation: Translation, by: Actor, comment: str) -> Translation:
+def unpublish(
+    *, translation: Translation, by: Actor, comment: str, seen: Seen | None = None
+) -> Translation:
     """Take a translation away from readers, saying why.
 
-    Needs the review permission and a non-empty comment. The live revision is
-    cleared (the history keeps it); submitting again starts a new review.
+    Needs the review permission and a non-empty comment. The live revision
+    and claims are cleared (the history keeps them); submitting again starts
+    a new review.
     """
 
     def change(locked: Translation) -> tuple[Revision, list[str]]:
         taken_down = locked.live_revision
+        locked._logged_claim_set = locked.live_claim_set
         locked.live_revision = None
+        locked.live_claim_set = None
         search_index_update(translation=locked)
-        return taken_down, ["live_revision"]
+        return taken_down, ["live_revision", "live_claim_set"]
 
-    return _run(Action.UNPUBLISH, translation=translation, by=by, comment=comment, change=change)
+    return _run(
+        Action.UNPUBLISH,
+        translation=translation,
+        by=by,
+        comment=comment,
+        change=change,
+        seen=seen,
+    )
 
 
 def evidence_change_acknowledge(

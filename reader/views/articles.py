@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language_info
 from django.views.decorators.http import require_safe
 
-from articles import selectors
+from articles import claimsets, selectors
 from articles.evidence import corrections, figures
 from articles.models import Revision, Translation
 from articles.text.rendering import ClaimMark, render_body
@@ -121,7 +121,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     article = translation.article
     original = next((version for version in versions if version.is_original), None)
-    claims = selectors.claims_for_page(translation=translation, language=language)
+    claims = selectors.claims_for_page(translation=translation, language=language, working=preview)
     figures.attach_to_claims(entry.claim for entry in claims)
     marks = [ClaimMark(entry.number, entry.quote, entry.claim.statement) for entry in claims]
     body = marked_body(revision=revision, marks=marks, cached=not preview)
@@ -130,7 +130,11 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "article": article,
         "translation": translation,
         "revision": revision,
-        "authors": selectors.load_bylines(article),
+        "authors": (
+            claimsets.working_bylines(article.pk)
+            if preview
+            else translation.live_bylines
+        ),
         "original": original,
         "original_language_name": language_name(article.original_language),
         "first_published_on": article.originally_published_on

@@ -754,6 +754,8 @@ def test_editors_add_a_claim_with_its_anchor_and_evidence_in_one_form(client, ed
             "evidence-0-instrument": "",
             "evidence-0-relation": "supports",
             "evidence-0-note": "",
+            "figure_check-TOTAL_FORMS": "0",
+            "figure_check-INITIAL_FORMS": "0",
         },
     )
 

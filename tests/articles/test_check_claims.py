@@ -55,7 +55,8 @@ def test_the_demo_passes(demo_article):
 
     assert error is None, output
     assert f"{demo_article.slug}: ok" in output
-    assert "1 published article checked, 0 problems." in output
+    assert "1 published article checked, 0 problems, 1 warning." in output
+    assert "warning: Claim 10 rests on nothing the registry holds: Searched" in output
 
 
 def test_a_quote_missing_from_the_live_text_fails_naming_article_claim_and_language(published):
@@ -130,8 +131,9 @@ def test_an_unanswered_evidence_change_fails_until_acknowledged(published, moder
     original, english = published
     event = factories.MembershipEventFactory()
     factories.EvidenceFactory(
-        claim=original.article.claims.get(number=1), organization=None, event=event
+        claim=original.article.claims.working().get(number=1), organization=None, event=event
     )
+    factories.publish_claims(original.article)
     before = evidence_watch.record_state(event)
     event.effective_on = event.announced_on.replace(year=2026)
     event.save()
@@ -169,6 +171,7 @@ def test_json_report_lists_each_problem_and_still_fails(published):
     assert article["problems"] == [
         {
             "kind": "no_evidence",
+            "severity": "error",
             "article": original.article.slug,
             "message": "Claim 2 has no evidence from the registry.",
             "claim": 2,
@@ -177,14 +180,26 @@ def test_json_report_lists_each_problem_and_still_fails(published):
     ]
 
 
-def test_json_report_of_the_demo_is_clean(demo_article):
+def test_json_report_of_the_demo_has_no_error_and_its_one_warning(demo_article):
+    """The claim the registry cannot support is listed as a warning, and fails nothing."""
     output, error = run("--format", "json")
+    warning = {
+        "kind": "not_in_registry",
+        "severity": "warning",
+        "article": demo_article.slug,
+        "message": "Claim 10 rests on nothing the registry holds: Searched the registry's "
+        "budget request for FY2026, its funding-cut events and their sources: none gives "
+        "the total of $264 million or the 83% cut.",
+        "claim": 10,
+        "language": None,
+    }
 
     assert error is None
     assert json.loads(output) == {
-        "articles": [{"slug": demo_article.slug, "problems": []}],
+        "articles": [{"slug": demo_article.slug, "problems": [warning]}],
         "checked": 1,
         "problems": 0,
+        "warnings": 1,
     }
 
 
@@ -197,9 +212,10 @@ def test_checking_reads_a_fixed_number_of_queries_however_many_articles(
             Translation.objects.filter(pk=translation.pk).update(
                 live_revision=translation.latest_revision, status=Translation.Status.PUBLISHED
             )
+        factories.publish_claims(original.article)
 
-    # The article list, then per batch: live texts, anchors, claims,
-    # originals, outdated, figure checks, evidence changes.
+    # The article list, then per batch: the published versions, live texts,
+    # claims, anchors, outdated, figure checks, evidence changes.
     with django_assert_num_queries(8):
         results = list(check_published_claims())
 

@@ -25,14 +25,8 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-# The problems of a version's text, which pages about the latest text show.
-TEXT_KINDS = {
-    ProblemKind.NO_TEXT,
-    ProblemKind.NOT_ANCHORED,
-    ProblemKind.ORPHANED,
-    ProblemKind.AMBIGUOUS,
-    ProblemKind.NO_EVIDENCE,
-}
+# The problems of a version's text and claims, which pages about the latest text show.
+TEXT_KINDS = set(checks.BLOCKING) | set(checks.WARNINGS)
 
 
 @pytest.fixture
@@ -48,7 +42,7 @@ def troubled(editor, moderator):
     )
     article = original.article
     event = factories.MembershipEventFactory()
-    figure_claim = Claim.objects.get(article=article, number=1)
+    figure_claim = Claim.objects.working().get(article=article, number=1)
     figure_claim.kind = Claim.Kind.FIGURE
     figure_claim.save()
     FigureCheck.objects.create(
@@ -63,6 +57,7 @@ def troubled(editor, moderator):
         workflow.submit(translation=translation, by=editor)
         workflow.approve(translation=translation, by=moderator)
     Translation.objects.filter(pk=french.pk).update(latest_revision=None)
+    french = Translation.objects.get(pk=french.pk)
     # Outdated: a newer original goes live.
     workflow.revision_create(
         translation=original,
@@ -74,13 +69,33 @@ def troubled(editor, moderator):
     workflow.submit(translation=original, by=editor)
     workflow.approve(translation=original, by=moderator)
 
+    working = Claim.objects.working().filter(article=article)
     # Orphaned: claim 1's English quote no longer stands in the text.
-    english.anchors.filter(claim__number=1).update(quote="words that are not there")
+    english.anchors.filter(claim__in=working, claim__number=1).update(
+        quote="words that are not there"
+    )
     # Ambiguous: claim 2's English quote is a phrase every paragraph repeats.
-    english.anchors.filter(claim__number=2).update(quote="statement number")
+    english.anchors.filter(claim__in=working, claim__number=2).update(quote="statement number")
+    # Claim 1 is Supported, and its figure differs from the registry.
+    working.filter(number=1).update(verdict=Claim.Verdict.SUPPORTED)
+    # Claim 2 is Contradicted, though its evidence supports it.
+    working.filter(number=2).update(verdict=Claim.Verdict.CONTRADICTED)
     # Not anchored in the translation, and without evidence: claim 3.
     third = factories.ClaimFactory(article=article, number=3)
     factories.ClaimAnchorFactory(claim=third, translation=original, quote="statement number 2")
+    # A figure without a check, and not in the registry without a note: claim 4.
+    fourth = factories.ClaimFactory(
+        article=article, number=4, kind=Claim.Kind.FIGURE, verdict=Claim.Verdict.SUPPORTED
+    )
+    factories.EvidenceFactory(claim=fourth)
+    # Not in the registry, with a note saying what was searched: claim 5 (a warning).
+    for number, note in ((5, "Searched every instrument."), (6, "")):
+        claim = factories.ClaimFactory(
+            article=article, number=number, verdict=Claim.Verdict.NOT_IN_REGISTRY, note=note
+        )
+        factories.EvidenceFactory(claim=claim, relation="context")
+    # Readers see these claims: they went live with a later approval.
+    factories.publish_claims(article)
     # Evidence changed: the cited event moves.
     membership_event_update(event=event, effective_on=event.announced_on)
     return {"article": article, "original": original, "english": english, "french": french}
@@ -113,7 +128,7 @@ def test_workflow_and_review_page_block_on_the_same_problems_in_the_same_words(t
 
         assert refused, translation.language
         assert messages(page.problems) == messages(refused)
-        assert {problem.kind for problem in refused} <= TEXT_KINDS
+        assert {problem.kind for problem in refused} <= set(checks.BLOCKING)
 
 
 def test_the_claims_page_and_article_list_show_every_versions_problems(troubled, editor):
@@ -121,8 +136,9 @@ def test_the_claims_page_and_article_list_show_every_versions_problems(troubled,
     client = Client()
     client.force_login(editor)
     expected = []
-    for translation in (troubled["original"], troubled["english"], troubled["french"]):
-        for problem in workflow.submission_problems(translation=translation):
+    versions = (troubled["original"], troubled["english"], troubled["french"])
+    for check in checks.check_versions(version.pk for version in versions).values():
+        for problem in check.problems:
             if problem.message not in expected:
                 expected.append(problem.message)
 

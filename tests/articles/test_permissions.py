@@ -178,6 +178,7 @@ def test_editors_hold_exactly_their_article_permissions():
         "delete_claim",
         "delete_claimanchor",
         "delete_evidence",
+        *(f"{action}_figurecheck" for action in ("add", "change", "delete", "view")),
         "submit_translation",
         "view_reviewlog",
     }

@@ -22,6 +22,7 @@ from freshness import http as caching
 from freshness.generation import content_state
 from ops.demo import seed_demo
 from organizations.models import MembershipEvent
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -118,12 +119,15 @@ def test_a_change_to_a_cited_registry_record_replaces_the_cached_page(client, de
 def test_a_claims_new_verdict_replaces_the_cached_page(client, demo):
     _, english = demo
     url = english.get_absolute_url()
-    claim = Claim.objects.filter(article=english.article).order_by("number").first()
+    claim = Claim.objects.working().filter(article=english.article).order_by("number").first()
     new_verdict = next(v for v in Claim.Verdict if v != claim.verdict)
     warm(client, url)
 
     claim.verdict = new_verdict
     claim.save()
+    # Readers keep the approved verdict until the change is approved.
+    assert f"verdict-{new_verdict.value}" not in client.get(url).content.decode()
+    factories.publish_claims(english.article)
 
     html = client.get(url).content.decode()
     assert f"verdict-{new_verdict.value}" in html

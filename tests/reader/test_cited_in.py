@@ -29,6 +29,7 @@ def cited_article(*, languages=("zh-hans",), titles=None, **evidence):
         )
     claim = factories.ClaimFactory(article=article, number=1)
     factories.EvidenceFactory(claim=claim, **{"organization": None, **evidence})
+    factories.publish_claims(article)
     return article, translations
 
 

@@ -226,7 +226,7 @@ def test_review_page_lists_problems_and_offers_no_approval_while_they_remain(edi
 
 def test_review_page_lists_problems_evidence_and_history(editor, moderator):
     _, english = english_in_review(editor=editor, moderator=moderator)
-    evidence = english.article.claims.get(number=1).evidence.get()
+    evidence = english.article.claims.working().get(number=1).evidence.get()
 
     response = client_for(moderator).get(reverse("review:detail", args=[english.pk]))
 

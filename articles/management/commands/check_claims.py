@@ -31,6 +31,7 @@ def as_json(slug: str, problem: checks.Problem) -> dict:
     """A problem as the JSON report lists it."""
     return {
         "kind": str(problem.kind),
+        "severity": str(problem.severity),
         "article": slug,
         "message": problem.message,
         "claim": problem.claim,
@@ -43,8 +44,10 @@ class Command(BaseCommand):
         "Check every published article: anchors that no longer match their live text "
         "(orphaned or ambiguous) or are missing, claims without registry evidence, outdated "
         "translations, figure checks the registry no longer supports, and registry changes to "
-        "cited records that no moderator has acknowledged or corrected. Prints each article "
-        "with its problems and a summary; exits with status 1 when there is any problem."
+        "cited records that no moderator has acknowledged or corrected, and verdicts the "
+        "evidence does not bear. Prints each article with its problems and a summary; exits "
+        "with status 1 when there is any error. Warnings (claims resting on nothing the "
+        "registry holds) are listed and do not fail the check."
     )
 
     def add_arguments(self, parser):
@@ -57,9 +60,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, format: str, verbosity: int, **options):
         report = []
-        total = 0
+        total = warnings = 0
         for slug, problems in check_published_claims():
-            total += len(problems)
+            errors = [p for p in problems if p.severity == checks.Severity.ERROR]
+            total += len(errors)
+            warnings += len(problems) - len(errors)
             report.append({"slug": slug, "problems": [as_json(slug, p) for p in problems]})
             if format == "text":
                 self._write_article(slug, problems, verbosity)
@@ -71,12 +76,19 @@ class Command(BaseCommand):
             )
             % {"count": len(report)}
             + ", "
-            + ngettext("%(count)s problem.", "%(count)s problems.", total) % {"count": total}
+            + ngettext("%(count)s problem", "%(count)s problems", total) % {"count": total}
+            + ", "
+            + ngettext("%(count)s warning.", "%(count)s warnings.", warnings) % {"count": warnings}
         )
         if format == "json":
             self.stdout.write(
                 json.dumps(
-                    {"articles": report, "checked": len(report), "problems": total},
+                    {
+                        "articles": report,
+                        "checked": len(report),
+                        "problems": total,
+                        "warnings": warnings,
+                    },
                     ensure_ascii=False,
                     indent=2,
                 )
@@ -87,14 +99,17 @@ class Command(BaseCommand):
             raise CommandError(summary, returncode=1)
 
     def _write_article(self, slug: str, problems: list[checks.Problem], verbosity: int) -> None:
-        if not problems:
-            if verbosity >= 1:
-                self.stdout.write(f"{slug}: {_('ok')}")
-            return
-        self.stdout.write(
-            self.style.ERROR(f"{slug}: ")
-            + ngettext("%(count)s problem", "%(count)s problems", len(problems))
-            % {"count": len(problems)}
-        )
+        errors = [problem for problem in problems if problem.severity == checks.Severity.ERROR]
+        if errors:
+            self.stdout.write(
+                self.style.ERROR(f"{slug}: ")
+                + ngettext("%(count)s problem", "%(count)s problems", len(errors))
+                % {"count": len(errors)}
+            )
+        elif verbosity >= 1:
+            self.stdout.write(f"{slug}: {_('ok')}")
         for problem in problems:
-            self.stdout.write(f"  - {slug}: {problem.message}")
+            if problem.severity == checks.Severity.ERROR:
+                self.stdout.write(f"  - {slug}: {problem.message}")
+            elif verbosity >= 1:
+                self.stdout.write(f"  - {slug}: {_('warning')}: {problem.message}")
