@@ -81,8 +81,24 @@ class ClaimsUnderReview:
     def _claims_changed(self, request: HttpRequest, articles: set[int], view, *args, **kwargs):
         if request.method != "POST" or not articles:
             return view(request, *args, **kwargs)
-        with transaction.atomic(), workflow.claims_change(articles=articles, by=request.user):
-            return view(request, *args, **kwargs)
+        with (
+            transaction.atomic(),
+            workflow.claims_change(articles=articles, by=request.user) as moved,
+        ):
+            response = view(request, *args, **kwargs)
+        if moved:
+            messages.warning(
+                request,
+                ngettext(
+                    "The claims changed, so %(versions)s went back to draft: readers keep the "
+                    "approved claims until it is submitted and a moderator approves it.",
+                    "The claims changed, so %(versions)s went back to draft: readers keep the "
+                    "approved claims until they are submitted and a moderator approves them.",
+                    len(moved),
+                )
+                % {"versions": ", ".join(str(translation) for translation in moved)},
+            )
+        return response
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         articles = self.claims_articles(request, object_id)
@@ -660,6 +676,7 @@ class TranslationAdmin(admin.ModelAdmin):
             "may_withdraw": workflow.Action.WITHDRAW in allowed,
             "may_review": user.has_perm(workflow.REVIEW_PERMISSION),
             "review_url": reverse("review:detail", args=[translation.pk]),
+            "changes_requested": ReviewLog.objects.changes_requested_of(translation),
             "problems": workflow.submission_problems(translation=translation)
             if translation.status in workflow.TRANSITIONS[workflow.Action.SUBMIT].sources
             else [],
@@ -704,6 +721,7 @@ class TranslationAdmin(admin.ModelAdmin):
             "form": form,
             "conflict": conflict,
             "latest": translation.latest_revision,
+            "changes_requested": ReviewLog.objects.changes_requested_of(translation),
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/articles/translation/edit.html", context)

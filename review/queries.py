@@ -15,15 +15,18 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
-from articles import checks, workflow
+from articles import checks, claimsets, workflow
 from articles.models import (
     Claim,
     ClaimAnchor,
     Evidence,
     EvidenceChange,
+    FigureCheck,
     ReviewLog,
     Revision,
     Translation,
@@ -32,6 +35,7 @@ from articles.text.anchors import AnchorState, Quote, plain_text, resolve
 from articles.text.diff import ParagraphChange, ParagraphChangeKind, diff_html, paragraph_diff
 from articles.text.rendering import ClaimMark, render_body
 from articles.workflow import submission_problems
+from organizations.models import Instrument, MembershipEvent, Organization
 
 Status = Translation.Status
 Action = ReviewLog.Action
@@ -216,6 +220,7 @@ def translations_for_review_page() -> QuerySet[Translation]:
         "latest_revision__created_by",
         "latest_revision__source_revision",
         "live_revision",
+        "live_claim_set",
         "submitted_by",
     )
 
@@ -312,6 +317,11 @@ class ReviewPage:
     original_changes: OriginalChanges | None
     history: list[ReviewLog]
     evidence_changes: list[EvidenceChange] = field(default_factory=list)
+    # The claims version on screen (what an approval publishes) and what
+    # changed in it since the version readers see.
+    claims_digest: str = ""
+    claims_changes: list[ShownClaimChange] = field(default_factory=list)
+    bylines_change: tuple[list[str], list[str]] | None = None
 
     @property
     def side_by_side(self) -> bool:
@@ -331,6 +341,104 @@ class ReviewPage:
             self.translation.live_revision_id is not None
             and self.translation.live_revision_id == self.translation.latest_revision_id
         )
+
+
+@dataclass(frozen=True)
+class ShownClaimChange:
+    """A change of one claim as the review page shows it."""
+
+    number: int
+    kind: str  # added, removed, changed
+    statement: str
+    fields: list[tuple[str, SafeString | str, SafeString | str]]
+    evidence_added: list[str]
+    evidence_removed: list[str]
+    anchor: tuple[str, str] | None
+    figure: tuple[str, str] | None
+
+
+def _claims_changes(translation: Translation) -> tuple[str, list[ShownClaimChange], tuple | None]:
+    """The working claims' digest, and how they differ from those readers of the version see."""
+    working = claimsets.working_content(translation.article_id)
+    changes = claimsets.claims_changes(
+        claimsets.set_content(translation.live_claim_set),
+        working,
+        translation_id=translation.pk,
+    )
+    approved = claimsets.set_content(translation.live_claim_set)
+    labels = _evidence_labels(
+        item
+        for change in changes.claims
+        for item in (*change.evidence_added, *change.evidence_removed)
+    )
+    shown = []
+    for change in changes.claims:
+        claim = (working.claims.get(change.number) or approved.claims.get(change.number)) or {}
+        shown.append(
+            ShownClaimChange(
+                number=change.number,
+                kind=change.kind,
+                statement=claim.get("statement", ""),
+                fields=[_shown_field(name, before, after) for name, before, after in change.fields],
+                evidence_added=[labels[tuple(item)] for item in change.evidence_added],
+                evidence_removed=[labels[tuple(item)] for item in change.evidence_removed],
+                anchor=(
+                    tuple(_shown_anchor(side) for side in change.anchor) if change.anchor else None
+                ),
+                figure=(
+                    tuple(_shown_figure(side) for side in change.figure) if change.figure else None
+                ),
+            )
+        )
+    bylines = None
+    if changes.bylines is not None:
+        bylines = tuple([byline.name for byline in side] for side in changes.bylines)
+    return working.digest, shown, bylines
+
+
+def _shown_field(name: str, before, after) -> tuple[str, SafeString | str, SafeString | str]:
+    field_ = Claim._meta.get_field(name)
+    label = str(field_.verbose_name)
+    if field_.choices:
+        names = dict(field_.flatchoices)
+        return label, str(names.get(before, before)), str(names.get(after, after))
+    return label, conditional_escape(before or ""), diff_html(before or "", after or "")
+
+
+def _shown_anchor(anchor: list | None) -> str:
+    return "—" if anchor is None else anchor[0]
+
+
+def _shown_figure(figure: dict | None) -> str:
+    if figure is None:
+        return "—"
+    measure = dict(FigureCheck.Measure.choices).get(figure["measure"], figure["measure"])
+    return _("%(stated)s, measured as: %(measure)s") % {
+        "stated": figure["stated_value"],
+        "measure": measure,
+    }
+
+
+def _evidence_labels(items) -> dict[tuple, str]:
+    """Evidence rows (target ids, relation, note) named for a moderator (three queries)."""
+    items = [tuple(item) for item in items]
+    organizations = Organization.objects.in_bulk({item[0] for item in items if item[0]})
+    events = MembershipEvent.objects.select_related("organization").in_bulk(
+        {item[1] for item in items if item[1]}
+    )
+    instruments = Instrument.objects.in_bulk({item[2] for item in items if item[2]})
+    relations = dict(Evidence.Relation.choices)
+    labels = {}
+    for item in items:
+        organization_id, event_id, instrument_id, relation, note = item
+        target = (
+            organizations.get(organization_id)
+            or events.get(event_id)
+            or instruments.get(instrument_id)
+        )
+        label = f"{relations.get(relation, relation)}: {target}"
+        labels[item] = f"{label} ({note})" if note else label
+    return labels
 
 
 def review_page(*, translation: Translation) -> ReviewPage:
@@ -372,6 +480,7 @@ def review_page(*, translation: Translation) -> ReviewPage:
         )
     ]
 
+    claims_digest, claims_changes, bylines_change = _claims_changes(translation)
     return ReviewPage(
         translation=translation,
         revision=revision,
@@ -394,6 +503,9 @@ def review_page(*, translation: Translation) -> ReviewPage:
         original_changes=_original_changes(translation, original, claims),
         history=list(ReviewLog.objects.filter(translation=translation).with_actors()),
         evidence_changes=list(EvidenceChange.objects.open().filter(translation=translation)),
+        claims_digest=claims_digest,
+        claims_changes=claims_changes,
+        bylines_change=bylines_change,
     )
 
 

@@ -30,9 +30,12 @@ VIEW_PERMISSION = "articles.view_translation"
 
 
 class DecisionForm(forms.Form):
-    """The comment a review step takes: required or not as the workflow's table says."""
+    """The comment a review step takes (required or not as the workflow's table says), and
+    what the page showed: the step is taken only on exactly that revision and those claims."""
 
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    claims = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, action: ReviewAction, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -43,6 +46,17 @@ class DecisionForm(forms.Form):
         field.required = step.comment == workflow.Comment.REQUIRED
         if field.required:
             field.error_messages["required"] = step.comment_missing
+        if not action.bound:
+            del self.fields["revision"], self.fields["claims"]
+
+    @property
+    def seen(self) -> workflow.Seen | None:
+        """What the page showed when the step was asked for, for the workflow to hold it to."""
+        if "revision" not in self.fields:
+            return None
+        return workflow.Seen(
+            revision_id=self.cleaned_data["revision"], claims=self.cleaned_data["claims"]
+        )
 
 
 @dataclass(frozen=True)
@@ -55,9 +69,11 @@ class ReviewAction:
     help_text: str
     success_message: str
     back_to_queue: bool
+    # Bound to what the page showed (the revision and claims version on screen).
+    bound: bool = True
 
-    def form(self, name: str, data=None) -> DecisionForm:
-        return DecisionForm(data, action=self, prefix=name)
+    def form(self, name: str, data=None, initial=None) -> DecisionForm:
+        return DecisionForm(data, action=self, prefix=name, initial=initial)
 
 
 KEPT_IN_THE_LOG = gettext_lazy("Required. Kept in the review log.")
@@ -88,6 +104,7 @@ REVIEW_ACTIONS = {
             "The evidence changes of “%(translation)s” are acknowledged; its text stands."
         ),
         back_to_queue=True,
+        bound=False,
     ),
     "unpublish": ReviewAction(
         workflow.Action.UNPUBLISH,
@@ -154,6 +171,7 @@ def detail(request: HttpRequest, translation_id: int) -> HttpResponse:
         review_queries.translations_for_review_page(), pk=translation_id
     )
     bound: dict[str, forms.Form] = {}
+    typed: dict[str, str] = {}
     if request.method == "POST":
         name = request.POST.get("action", "")
         action = REVIEW_ACTIONS.get(name)
@@ -161,12 +179,22 @@ def detail(request: HttpRequest, translation_id: int) -> HttpResponse:
             return HttpResponseBadRequest(_("Unknown review action."))
         form = action.form(name, request.POST)
         bound[name] = form
-        if form.is_valid() and _perform(request, action, translation, form):
-            if action.back_to_queue:
-                return redirect("review:queue")
-            return redirect("review:detail", translation_id=translation.pk)
+        if form.is_valid():
+            outcome = _perform(request, action, translation, form)
+            if outcome is True:
+                if action.back_to_queue:
+                    return redirect("review:queue")
+                return redirect("review:detail", translation_id=translation.pk)
+            if outcome == STALE:
+                # The page is shown afresh, with what changed; the comment typed stays.
+                del bound[name]
+                typed[name] = form.cleaned_data["comment"]
+                translation = get_object_or_404(
+                    review_queries.translations_for_review_page(), pk=translation_id
+                )
 
     page = review_queries.review_page(translation=translation)
+    on_screen = {"revision": translation.latest_revision_id, "claims": page.claims_digest}
     can_review = request.user.has_perm(REVIEW_PERMISSION)
     # The buttons shown are the steps the workflow's table allows here.
     allowed = workflow.allowed_actions(translation=translation, by=request.user)
@@ -187,7 +215,8 @@ def detail(request: HttpRequest, translation_id: int) -> HttpResponse:
                 else ""
             ),
             **{
-                f"{name}_form": bound.get(name) or action.form(name)
+                f"{name}_form": bound.get(name)
+                or action.form(name, initial={**on_screen, "comment": typed.get(name, "")})
                 for name, action in REVIEW_ACTIONS.items()
             },
         ),
@@ -198,14 +227,28 @@ def _describe(translation: Translation) -> str:
     return f"{translation.article.slug} ({translation.get_language_display()})"
 
 
+STALE = "stale"
+
+
 def _perform(
-    request: HttpRequest, action: ReviewAction, translation: Translation, form: forms.Form
-) -> bool:
-    """Run the workflow step; on refusal say why on the page and leave everything as it was."""
+    request: HttpRequest, action: ReviewAction, translation: Translation, form: DecisionForm
+) -> bool | str:
+    """Run the workflow step; on refusal say why on the page and leave everything as it was.
+
+    True when the step was taken, STALE when the translation changed since
+    the page showed it, False on any other refusal.
+    """
+    bound_to = {"seen": form.seen} if action.bound else {}
     try:
         action.transition(
-            translation=translation, by=request.user, comment=form.cleaned_data["comment"]
+            translation=translation,
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            **bound_to,
         )
+    except workflow.StaleReview as error:
+        messages.error(request, str(error))
+        return STALE
     except workflow.CommentRequired as error:
         form.add_error("comment", str(error))
     except workflow.SubmissionBlocked as error:

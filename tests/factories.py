@@ -251,6 +251,15 @@ def publish_claims(article, *, by=None) -> ClaimSet:
     return claim_set
 
 
+def as_seen(translation, action: str) -> dict[str, str]:
+    """The hidden fields of a review page's `action` form: the revision and claims on screen."""
+    translation.refresh_from_db()
+    return {
+        f"{action}-revision": str(translation.latest_revision_id),
+        f"{action}-claims": claimsets.working_digest(translation.article_id),
+    }
+
+
 def article_ready_for_review(*, languages=("en",), claims=2, written_by=None):
     """An article whose original and translations anchor every claim, each with evidence.
 

@@ -20,6 +20,24 @@ class ReviewLogQuerySet(models.QuerySet):
 
         raise ImmutableRecordError("The review log is append-only; its rows cannot be deleted.")
 
+    def changes_requested_of(self, translation) -> ReviewLog | None:
+        """The moderators' request for changes the translation's editors have not answered yet.
+
+        The latest request for changes, unless the translation was submitted
+        again since.
+        """
+        latest = (
+            self.filter(
+                translation=translation,
+                action__in=[ReviewLog.Action.REQUEST_CHANGES, ReviewLog.Action.SUBMIT],
+            )
+            .select_related("actor", "revision")
+            .defer("revision__body")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        return latest if latest and latest.action == ReviewLog.Action.REQUEST_CHANGES else None
+
     def with_actors(self):
         """Log rows with who acted and on which revision."""
         return self.select_related("actor", "revision")

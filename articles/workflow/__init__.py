@@ -331,19 +331,22 @@ def claims_edited(*, article: Article, by: Actor) -> list[Translation]:
 
 
 @contextmanager
-def claims_change(*, articles: Iterable[int], by: Actor) -> Iterator[None]:
+def claims_change(*, articles: Iterable[int], by: Actor) -> Iterator[list[Translation]]:
     """Around a change to the claims, evidence, figure checks or bylines of `articles` (ids):
     every article whose claims version moved is recorded as edited by `by` (`claims_edited`).
 
     The admin wraps its claim, article and author pages in it, and suggested
-    links their claims, so that no edit reaches readers without review.
+    links their claims, so that no edit reaches readers without review. The
+    list it yields is filled, on the way out, with the language versions the
+    change sent back to draft.
     """
     ids = list(dict.fromkeys(articles))
     before = {pk: claimsets.working_digest(pk) for pk in ids}
-    yield
+    moved: list[Translation] = []
+    yield moved
     for article in Article.objects.filter(pk__in=ids).order_by("pk"):
         if claimsets.working_digest(article.pk) != before[article.pk]:
-            claims_edited(article=article, by=by)
+            moved.extend(claims_edited(article=article, by=by))
 
 
 def _source_revision_for(

@@ -130,11 +130,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "article": article,
         "translation": translation,
         "revision": revision,
-        "authors": (
-            claimsets.working_bylines(article.pk)
-            if preview
-            else translation.live_bylines
-        ),
+        "authors": (claimsets.working_bylines(article.pk) if preview else translation.live_bylines),
         "original": original,
         "original_language_name": language_name(article.original_language),
         "first_published_on": article.originally_published_on

@@ -265,7 +265,11 @@ def test_approving_publishes_for_readers_and_logs_one_row(editor, moderator, sec
 
     response = client_for(second_moderator).post(
         reverse("review:detail", args=[english.pk]),
-        {"action": "approve", "approve-comment": "Checked."},
+        {
+            "action": "approve",
+            "approve-comment": "Checked.",
+            **factories.as_seen(english, "approve"),
+        },
         follow=True,
     )
 
@@ -289,7 +293,11 @@ def test_requesting_changes_without_a_comment_changes_nothing(editor, moderator)
 
     response = client_for(moderator).post(
         reverse("review:detail", args=[english.pk]),
-        {"action": "request_changes", "request_changes-comment": "  "},
+        {
+            "action": "request_changes",
+            "request_changes-comment": "  ",
+            **factories.as_seen(english, "request_changes"),
+        },
     )
 
     assert response.status_code == 200
@@ -304,7 +312,11 @@ def test_requesting_changes_sends_the_translation_back_with_the_comment(editor, 
 
     response = client_for(moderator).post(
         reverse("review:detail", args=[english.pk]),
-        {"action": "request_changes", "request_changes-comment": "Anchor claim 2 closer."},
+        {
+            "action": "request_changes",
+            "request_changes-comment": "Anchor claim 2 closer.",
+            **factories.as_seen(english, "request_changes"),
+        },
     )
 
     assertRedirects(response, QUEUE)
@@ -317,7 +329,8 @@ def test_four_eyes_refusal_is_shown_as_a_message(editor, moderator):
     _, english = english_in_review(editor=editor, moderator=moderator, submitter=moderator)
 
     response = client_for(moderator).post(
-        reverse("review:detail", args=[english.pk]), {"action": "approve", "approve-comment": ""}
+        reverse("review:detail", args=[english.pk]),
+        {"action": "approve", "approve-comment": "", **factories.as_seen(english, "approve")},
     )
 
     assert response.status_code == 200
@@ -341,7 +354,8 @@ def test_a_refused_transition_is_a_message_not_an_error(editor, moderator, secon
     workflow.approve(translation=english, by=second_moderator)
 
     response = client_for(moderator).post(
-        reverse("review:detail", args=[english.pk]), {"action": "approve", "approve-comment": ""}
+        reverse("review:detail", args=[english.pk]),
+        {"action": "approve", "approve-comment": "", **factories.as_seen(english, "approve")},
     )
 
     assert response.status_code == 200
@@ -363,7 +377,8 @@ def test_editors_cannot_approve_by_posting_to_the_review_page(editor, moderator)
     _, english = english_in_review(editor=editor, moderator=moderator)
 
     response = client_for(editor).post(
-        reverse("review:detail", args=[english.pk]), {"action": "approve", "approve-comment": ""}
+        reverse("review:detail", args=[english.pk]),
+        {"action": "approve", "approve-comment": "", **factories.as_seen(english, "approve")},
     )
 
     assertContains(response, "Only moderators can approve translations.")
@@ -379,12 +394,22 @@ def test_unpublishing_needs_a_comment_and_then_takes_the_translation_away(
     url = reverse("review:detail", args=[english.pk])
     client = client_for(moderator)
 
-    refused = client.post(url, {"action": "unpublish", "unpublish-comment": ""})
+    refused = client.post(
+        url,
+        {"action": "unpublish", "unpublish-comment": "", **factories.as_seen(english, "unpublish")},
+    )
     english.refresh_from_db()
     assert english.status == Status.PUBLISHED
     assertContains(refused, "unpublishing a translation needs a comment")
 
-    response = client.post(url, {"action": "unpublish", "unpublish-comment": "Wrong date."})
+    response = client.post(
+        url,
+        {
+            "action": "unpublish",
+            "unpublish-comment": "Wrong date.",
+            **factories.as_seen(english, "unpublish"),
+        },
+    )
 
     assertRedirects(response, url)
     english.refresh_from_db()

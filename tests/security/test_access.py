@@ -372,7 +372,14 @@ def test_an_editor_cannot_approve_through_the_review_desk(client, newsroom):
     workflow.submit(translation=newsroom.draft, by=newsroom.editor)
     client.force_login(other_editor)
     url = reverse("review:detail", kwargs={"translation_id": newsroom.draft.pk})
-    client.post(url, {"action": "approve", "approve-comment": ""})
+    client.post(
+        url,
+        {
+            "action": "approve",
+            "approve-comment": "",
+            **factories.as_seen(newsroom.draft, "approve"),
+        },
+    )
     newsroom.draft.refresh_from_db()
     assert newsroom.draft.status == Translation.Status.IN_REVIEW
     assert newsroom.draft.live_revision_id is None
@@ -408,7 +415,14 @@ def test_state_changes_without_a_csrf_token_are_refused(newsroom):
     browser.force_login(newsroom.moderator)
     live_revision = newsroom.live.live_revision_id
     url = reverse("review:detail", kwargs={"translation_id": newsroom.live.pk})
-    response = browser.post(url, {"action": "unpublish", "unpublish-comment": "Forged."})
+    response = browser.post(
+        url,
+        {
+            "action": "unpublish",
+            "unpublish-comment": "Forged.",
+            **factories.as_seen(newsroom.live, "unpublish"),
+        },
+    )
     assert response.status_code == 403
     newsroom.live.refresh_from_db()
     assert newsroom.live.live_revision_id == live_revision
