@@ -15,7 +15,7 @@ The problems of a language version's text:
 - an anchor's quote is not in the text (orphaned) or stands in it more than
   once with nothing to tell the places apart (ambiguous);
 - a claim has no evidence from the registry (a problem of the claim, so of
-  every version).
+  every version), unless it is marked Not in registry.
 
 The claims checked are those the text goes with: the working copy with the
 latest texts, each version's live claim set with the live texts. Verdicts
@@ -448,7 +448,8 @@ def _claim_problems(claim: _Claim) -> list[tuple[ProblemKind, dict[str, Any]]]:
     """What is wrong with a claim itself, whatever the language: its evidence and verdict."""
     Verdict = Claim.Verdict
     found: list[tuple[ProblemKind, dict[str, Any]]] = []
-    if not claim.has_evidence:
+    # "Not in registry" says there is no record to cite; its note says what was searched.
+    if not claim.has_evidence and claim.verdict != Verdict.NOT_IN_REGISTRY:
         found.append((ProblemKind.NO_EVIDENCE, {}))
     needs = {
         Verdict.SUPPORTED: (claim.supported, gettext_lazy("supports")),
