@@ -6,7 +6,8 @@ autocomplete) and submits it; a moderator approves it at the review desk;
 the editor adds an English translation, cannot approve it, and a moderator
 does. Readers then follow a claim to its evidence, keep seeing the approved
 text while an edit waits for review, and are told when the original has
-moved on.
+moved on. Last, the editor rewords a claim of the published article: readers
+keep the approved claim until a moderator, shown the change, approves it.
 """
 
 # The Chinese text is punctuated with full-width commas, as Chinese is.
@@ -38,6 +39,9 @@ ENGLISH_BODY = (
     "Half a year later it announced its withdrawal from UNESCO."
 )
 ENGLISH_EDITED_TITLE = "After the WHO exit: a year of American withdrawals"
+
+UNESCO_CLAIM = "The United States announced it would leave UNESCO."
+UNESCO_CLAIM_EDITED = "In July 2025 the United States announced it would leave UNESCO again."
 
 OUTDATED_NOTICE = "This translation is based on an earlier version of the original."
 
@@ -151,7 +155,7 @@ def test_a_chinese_original_and_its_english_translation_go_from_draft_to_readers
     editor.get_by_role("link", name=SLUG).click()
     editor.get_by_role("link", name="Add a claim").first.click()
     expect(editor.get_by_label("Number")).to_have_value("2")
-    editor.get_by_label("Statement").fill("The United States announced it would leave UNESCO.")
+    editor.get_by_label("Statement").fill(UNESCO_CLAIM)
     editor.locator('select[name="anchors-0-translation"]').select_option(label=f"{SLUG} [zh-hans]")
     editor.locator('[name="anchors-0-quote"]').fill("宣布退出联合国教科文组织")
     pick_in_autocomplete(
@@ -191,7 +195,7 @@ def test_a_chinese_original_and_its_english_translation_go_from_draft_to_readers
     editor.get_by_role("link", name="Claims beside the text").first.click()
     add_anchor(
         editor,
-        "The United States announced it would leave UNESCO.",
+        UNESCO_CLAIM,
         translation_label=f"{SLUG} [en]",
         quote="withdrawal from UNESCO",
     )
@@ -255,3 +259,32 @@ def test_a_chinese_original_and_its_english_translation_go_from_draft_to_readers
     expect(reader.get_by_text(OUTDATED_NOTICE)).to_have_count(0)
 
     assert Translation.objects.outdated().filter(pk=english).exists()
+
+    # A reworded claim of the published article waits for a moderator in every language.
+    editor.goto(f"{live_server.url}/admin/articles/article/")
+    editor.get_by_role("link", name=SLUG).click()
+    editor.get_by_role("link", name="Claims beside the text").first.click()
+    editor.get_by_role("link", name=UNESCO_CLAIM, exact=True).click()
+    editor.get_by_label("Statement").fill(UNESCO_CLAIM_EDITED)
+    editor.get_by_role("button", name="Save", exact=True).click()
+    expect_message(editor, "went back to draft: readers keep the approved claims")
+    for language in ("en", "zh-hans"):
+        reader.goto(f"{live_server.url}/{language}/articles/{SLUG}/")
+        expect(reader.locator("#evidence-2 .statement")).to_have_text(UNESCO_CLAIM)
+    submit_for_review(editor, live_server, english)
+    submit_for_review(editor, live_server, original)
+    reader.goto(f"{live_server.url}/en/articles/{SLUG}/")
+    expect(reader.locator("#evidence-2 .statement")).to_have_text(UNESCO_CLAIM)
+
+    moderator.goto(f"{live_server.url}/admin/review/{english}/")
+    changes = moderator.locator("#claims-changes")
+    expect(changes).to_contain_text(UNESCO_CLAIM)
+    expect(changes.locator("ins, dd")).to_contain_text([UNESCO_CLAIM_EDITED])
+    approve(moderator, live_server, ENGLISH_EDITED_TITLE)
+    reader.reload()
+    expect(reader.locator("#evidence-2 .statement")).to_have_text(UNESCO_CLAIM_EDITED)
+    reader.goto(f"{live_server.url}/zh-hans/articles/{SLUG}/")
+    expect(reader.locator("#evidence-2 .statement")).to_have_text(UNESCO_CLAIM)
+    approve(moderator, live_server, ORIGINAL_TITLE)
+    reader.reload()
+    expect(reader.locator("#evidence-2 .statement")).to_have_text(UNESCO_CLAIM_EDITED)
