@@ -15,13 +15,13 @@ from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from ninja.pagination import paginate
 
 from api import schemas
 from api.errors import NotFound
-from api.http import ReadOnlyRouter, conditional
+from api.http import conditional
 from api.links import Links
-from api.pagination import NumberedPages, Shown
+from api.pagination import Shown
+from api.routers import DataRouter
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -33,8 +33,8 @@ from articles.models import (
 )
 from articles.text.rendering import ClaimMark, render_body
 
-articles = ReadOnlyRouter(tags=["articles"])
-corrections = ReadOnlyRouter(tags=["corrections"])
+articles = DataRouter(tags=["articles"])
+corrections = DataRouter(tags=["corrections"])
 
 
 def _bylines() -> Prefetch:
@@ -63,14 +63,7 @@ def _published_versions():
     )
 
 
-@articles.get(
-    "/",
-    response=schemas.responses(list[schemas.ArticleOut]),
-    url_name="articles",
-    summary="List published articles",
-    openapi_extra=schemas.OPENAPI_EXTRA,
-)
-@paginate(NumberedPages)
+@articles.listing("/", schemas.ArticleOut, url_name="articles", summary="List published articles")
 def list_articles(request: HttpRequest, response: HttpResponse):
     """Articles readers can see in at least one language, latest first published first."""
     conditional(request, response)
@@ -150,12 +143,11 @@ def _target(evidence: Evidence, links: Links) -> dict[str, str]:
         }
 
 
-@articles.get(
+@articles.detail(
     "/{slug}/",
-    response=schemas.responses(schemas.ArticleDetailOut),
+    schemas.ArticleDetailOut,
     url_name="article",
     summary="One published article: its published versions and their claims",
-    openapi_extra=schemas.OPENAPI_EXTRA,
 )
 def get_article(request: HttpRequest, response: HttpResponse, slug: schemas.LongSlug):
     """Each published version's live text (Markdown and HTML) and the claims anchored in them."""
@@ -266,14 +258,9 @@ def _corrections():
     ).exclude(correction_note="")
 
 
-@corrections.get(
-    "/",
-    response=schemas.responses(list[schemas.CorrectionOut]),
-    url_name="corrections",
-    summary="List published corrections",
-    openapi_extra=schemas.OPENAPI_EXTRA,
+@corrections.listing(
+    "/", schemas.CorrectionOut, url_name="corrections", summary="List published corrections"
 )
-@paginate(NumberedPages)
 def list_corrections(request: HttpRequest, response: HttpResponse):
     """Corrections to published versions, latest first: what changed and when readers were told."""
     conditional(request, response)
