@@ -113,33 +113,21 @@ def _article_summary(article: Article, links: Links) -> dict:
     }
 
 
+# The field the API's URL of each kind of evidence target is keyed by.
+_TARGET_KEYS = {"organization": "slug", "event": "key", "instrument": "slug"}
+
+
 def _target(evidence: Evidence, links: Links) -> dict[str, str]:
+    kind = next(kind for kind in _TARGET_KEYS if getattr(evidence, f"{kind}_id"))
+    record = getattr(evidence, kind)
+    key = getattr(record, _TARGET_KEYS[kind])
     with override(settings.LANGUAGE_CODE):
-        if evidence.organization_id:
-            organization = evidence.organization
-            return {
-                "type": "organization",
-                "key": organization.slug,
-                "name": organization.name,
-                "url": links.page(organization),
-                "api_url": links.api("organization", slug=organization.slug),
-            }
-        if evidence.event_id:
-            event = evidence.event
-            return {
-                "type": "event",
-                "key": event.key,
-                "name": str(event),
-                "url": links.page(event),
-                "api_url": links.api("event", key=event.key),
-            }
-        instrument = evidence.instrument
         return {
-            "type": "instrument",
-            "key": instrument.slug,
-            "name": str(instrument),
-            "url": links.page(instrument),
-            "api_url": links.api("instrument", slug=instrument.slug),
+            "type": kind,
+            "key": key,
+            "name": record.name if kind == "organization" else str(record),
+            "url": links.page(record),
+            "api_url": links.api(kind, **{_TARGET_KEYS[kind]: key}),
         }
 
 
