@@ -97,14 +97,7 @@ def event_out(event: MembershipEvent, links: Links, *, organization_slug: str) -
 def organization_out(organization: Organization, links: Links) -> dict[str, Any]:
     """The fields lists and the detail share; parent and domains must be loaded."""
     return {
-        "slug": organization.slug,
-        "name": organization.name,
-        "acronym": organization.acronym,
-        "kind": organization.kind,
-        "un_related": organization.un_related,
-        "parent": organization.parent.slug if organization.parent_id else None,
-        "domains": [domain.slug for domain in organization.domains.all()],
-        "wikidata_id": organization.wikidata_id,
+        **organization.open_data(),
         "url": links.page(organization),
         "api_url": links.api("organization", slug=organization.slug),
     }

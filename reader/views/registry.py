@@ -77,18 +77,12 @@ def spreadsheet_safe(value: str) -> str:
 
 def _export_rows(request: HttpRequest, organizations: Iterable[Organization]) -> Iterator[dict]:
     for organization in organizations:
-        yield {
-            "slug": organization.slug,
-            "name": organization.name,
-            "acronym": organization.acronym,
-            "kind": organization.kind,
-            "un_related": organization.un_related,
+        row = {
+            **organization.open_data(),
             "status": organization.status,
-            "parent": organization.parent.slug if organization.parent else None,
-            "domains": [domain.slug for domain in organization.domains.all()],
-            "wikidata_id": organization.wikidata_id,
             "url": request.build_absolute_uri(organization.get_absolute_url()),
         }
+        yield {column: row[column] for column in EXPORT_COLUMNS}
 
 
 def export_csv(request: HttpRequest, organizations: Iterable[Organization]) -> HttpResponse:
