@@ -31,7 +31,7 @@ from articles.models import (
     Revision,
     Translation,
 )
-from articles.text.rendering import ClaimMark, render_body
+from articles.text.rendering import claim_marks, render_body
 
 articles = DataRouter(tags=["articles"])
 corrections = DataRouter(tags=["corrections"])
@@ -166,16 +166,10 @@ def get_article(request: HttpRequest, response: HttpResponse, slug: schemas.Long
     versions_out = []
     links = Links(request)
     for version in versions:
-        marks = [
-            ClaimMark(claim.number, anchor.selector, claim.statement)
-            for claim in claims
-            for anchor in claim.anchors.all()
-            if anchor.translation_id == version.pk
-        ]
         revision = version.live_revision
         # The note links' labels are in the version's language, as on its page.
         with override(version.language):
-            rendered = render_body(revision.body, marks)
+            rendered = render_body(revision.body, claim_marks(claims, version.pk))
         for number, resolution in rendered.resolutions.items():
             states[(version.pk, number)] = resolution.state.value
         versions_out.append(

@@ -47,7 +47,7 @@ from articles.models import (
 )
 from articles.suggestions import MentionNotFound, claim_from_mention_create, suggested_links
 from articles.text.diff import diff_html
-from articles.text.rendering import ClaimMark, render_body
+from articles.text.rendering import claim_marks, render_body
 from articles.workflow import StaleRevision, SubmissionBlocked, TransitionNotAllowed
 
 Status = Translation.Status
@@ -327,18 +327,12 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         texts = []
         for translation in translations:
-            marks = [
-                ClaimMark(claim.number, anchor.selector, claim.statement)
-                for claim in claims
-                for anchor in claim.anchors.all()
-                if anchor.translation_id == translation.pk
-            ]
             revision = translation.latest_revision
             # Every language version is on the page: each scopes its claim ids
             # by its language, and note links go to the claim's row in the table.
             rendered = render_body(
                 revision.body if revision else "",
-                marks,
+                claim_marks(claims, translation.pk),
                 id_prefix=f"{translation.language}-",
                 evidence_prefix="claim-row-",
             )
