@@ -47,6 +47,7 @@ from organizations.models import (
     Source,
 )
 from organizations.services import (
+    EVENT_FACTS,
     membership_event_verifications_withdraw,
     membership_events_verify,
     registry_change,
@@ -285,16 +286,9 @@ class OrganizationNameInline(admin.TabularInline):
 
 class MembershipEventInline(admin.TabularInline):
     model = MembershipEvent
-    fields = (
-        "key",
-        "country",
-        "kind",
-        "announced_on",
-        "effective_on",
-        "date_precision",
-        "instrument",
-        "verified",
-    )
+    # Beside each event's key, the facts a moderator verifies but the organization,
+    # which is the page's own.
+    fields = ("key", *(fact for fact in EVENT_FACTS if fact != "organization"), "verified")
     readonly_fields = ("verified",)
     autocomplete_fields = ("instrument",)
     show_change_link = True
