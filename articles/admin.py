@@ -16,7 +16,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import (
     Http404,
     HttpRequest,
@@ -49,6 +49,7 @@ from articles.suggestions import MentionNotFound, claim_from_mention_create, sug
 from articles.text.diff import diff_html
 from articles.text.rendering import claim_marks, render_body
 from articles.workflow import StaleRevision, SubmissionBlocked, TransitionNotAllowed
+from organizations.changelists import ConditionFilter
 
 Status = Translation.Status
 
@@ -157,37 +158,26 @@ class ArticleLanguageFilter(ArticleVersionFilter):
     field = "language"
 
 
-class ArticleOutdatedFilter(admin.SimpleListFilter):
+class ArticleOutdatedFilter(ConditionFilter):
     title = _("outdated translations")
     parameter_name = "outdated"
+    yes_label = _("Has an outdated translation")
+    no_label = _("None outdated")
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Has an outdated translation")), ("no", _("None outdated"))]
-
-    def queryset(self, request, queryset):
-        outdated = Exists(Translation.objects.outdated().filter(article=OuterRef("pk")))
-        if self.value() == "yes":
-            return queryset.filter(outdated)
-        if self.value() == "no":
-            return queryset.exclude(outdated)
-        return queryset
+    def condition(self):
+        return Exists(Translation.objects.outdated().filter(article=OuterRef("pk")))
 
 
-class ArticleProblemsFilter(admin.SimpleListFilter):
+class ArticleProblemsFilter(ConditionFilter):
     """Articles whose anchors are orphaned or ambiguous, or whose claims lack evidence."""
 
     title = _("problems")
     parameter_name = "problems"
+    yes_label = _("Has problems")
+    no_label = _("No problems")
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Has problems")), ("no", _("No problems"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(pk__in=checks.articles_with_problems())
-        if self.value() == "no":
-            return queryset.exclude(pk__in=checks.articles_with_problems())
-        return queryset
+    def condition(self):
+        return Q(pk__in=checks.articles_with_problems())
 
 
 class ArticleChangeList(ChangeList):
@@ -379,19 +369,12 @@ class ArticleAdmin(admin.ModelAdmin):
 # Translations
 
 
-class TranslationOutdatedFilter(admin.SimpleListFilter):
+class TranslationOutdatedFilter(ConditionFilter):
     title = _("outdated")
     parameter_name = "outdated"
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(is_outdated=True)
-        if self.value() == "no":
-            return queryset.filter(is_outdated=False)
-        return queryset
+    def condition(self):
+        return Q(is_outdated=True)
 
 
 @admin.register(Translation)

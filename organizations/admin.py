@@ -37,7 +37,12 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from freshness.keys import cached
-from organizations.changelists import EstimatedCountPaginator, RecordListFilter, RegistryChangeList
+from organizations.changelists import (
+    ConditionFilter,
+    EstimatedCountPaginator,
+    RecordListFilter,
+    RegistryChangeList,
+)
 from organizations.models import (
     Domain,
     Instrument,
@@ -232,22 +237,14 @@ class USStatusFilter(admin.SimpleListFilter):
         return queryset.with_status_filter(self.value())
 
 
-class VerifiedFilter(admin.SimpleListFilter):
+class VerifiedFilter(ConditionFilter):
     """Events shown as verified: verified by a moderator and citing a source."""
 
     title = _("verified")
     parameter_name = "verified"
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        verified = MembershipEvent.objects.verified().values("pk")
-        if self.value() == "yes":
-            return queryset.filter(pk__in=verified)
-        if self.value() == "no":
-            return queryset.exclude(pk__in=verified)
-        return queryset
+    def condition(self):
+        return Q(pk__in=MembershipEvent.objects.verified().values("pk"))
 
 
 class CountryFilter(admin.SimpleListFilter):
