@@ -830,8 +830,23 @@ def _conflict(stale: StaleRevision, form: RevisionForm) -> dict:
 # Revisions and the review log: read-only records
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """Records the workflow writes: shown field by field, never added, changed or deleted here."""
+
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(RecordAdmin):
     list_display = ("translation", "number", "title", "created_by", "created_at", "source_number")
     list_filter = ("translation__language",)
     search_fields = ("title", "translation__article__slug")
@@ -850,7 +865,6 @@ class RevisionAdmin(admin.ModelAdmin):
         "corrected_at",
     )
     readonly_fields = fields
-    show_full_result_count = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("body", "source_revision__body")
@@ -859,18 +873,9 @@ class RevisionAdmin(admin.ModelAdmin):
     def source_number(self, revision: Revision):
         return revision.source_revision.number if revision.source_revision else "—"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReviewLog)
-class ReviewLogAdmin(admin.ModelAdmin):
+class ReviewLogAdmin(RecordAdmin):
     list_display = (
         "created_at",
         "translation",
@@ -886,7 +891,6 @@ class ReviewLogAdmin(admin.ModelAdmin):
     list_select_related = ("translation__article", "revision", "actor")
     fields = list_display
     readonly_fields = fields
-    show_full_result_count = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("revision__body")
@@ -894,15 +898,6 @@ class ReviewLogAdmin(admin.ModelAdmin):
     @admin.display(description=_("revision"))
     def revision_number(self, entry: ReviewLog):
         return entry.revision.number
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Claims
