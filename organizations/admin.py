@@ -8,7 +8,8 @@ verifying a membership event.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 
 import reversion
 from django.conf import settings
@@ -404,6 +405,29 @@ def _warn_withdrawn(request: HttpRequest, events: list[MembershipEvent]) -> None
     )
 
 
+def _verification_action(description: str) -> Callable:
+    """An action on events from their list or an event's page, for moderators who verify.
+
+    Django offers it only to them (`permissions`); it checks again when run,
+    so that no other way of calling it skips the permission.
+    """
+
+    def decorate(action: Callable) -> Callable:
+        @functools.wraps(action)
+        def checked(model_admin, request, queryset):
+            if not model_admin.has_verify_permission(request):
+                raise PermissionDenied
+            return action(model_admin, request, queryset)
+
+        return admin.action(
+            description=description,
+            permissions=["verify"],
+            location=[ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM],
+        )(checked)
+
+    return decorate
+
+
 @admin.register(MembershipEvent)
 class MembershipEventAdmin(RegistryAdmin):
     list_display = (
@@ -485,14 +509,8 @@ class MembershipEventAdmin(RegistryAdmin):
         if withdrawn:
             _warn_withdrawn(request, [obj])
 
-    @admin.action(
-        description=_("Verify selected events"),
-        permissions=["verify"],
-        location=[ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM],
-    )
+    @_verification_action(_("Verify selected events"))
     def verify(self, request, queryset):
-        if not self.has_verify_permission(request):
-            raise PermissionDenied
         verified, skipped = membership_events_verify(events=queryset, by=request.user)
         for event in verified:
             self.log_change(request, event, gettext("Verified."))
@@ -515,14 +533,8 @@ class MembershipEventAdmin(RegistryAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(
-        description=_("Withdraw verification"),
-        permissions=["verify"],
-        location=[ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM],
-    )
+    @_verification_action(_("Withdraw verification"))
     def withdraw_verification(self, request, queryset):
-        if not self.has_verify_permission(request):
-            raise PermissionDenied
         withdrawn = membership_event_verifications_withdraw(events=queryset)
         for event in withdrawn:
             self.log_change(request, event, gettext("Verification withdrawn."))
