@@ -94,9 +94,13 @@ TABLE_MODELS: dict[str, tuple[type[models.Model], tuple[str, ...], tuple[str, ..
     "events": (MembershipEvent, ("key",), EVENT_FIELDS),
 }
 
-OrganizationDomain = Organization.domains.through
-OrganizationSource = Organization.sources.through
-EventSource = MembershipEvent.sources.through
+# Per table with a list of links: the table the list names records of (the
+# column has its name), then the through model with its owner and target columns.
+TABLE_LINKS: dict[str, tuple[str, type[models.Model], str, str]] = {
+    "organizations": ("domains", Organization.domains.through, "organization_id", "domain_id"),
+    "sources": ("organizations", Organization.sources.through, "source_id", "organization_id"),
+    "events": ("sources", MembershipEvent.sources.through, "membershipevent_id", "source_id"),
+}
 
 
 @dataclass
@@ -412,17 +416,7 @@ class _Writer:
             ),
             resolve=resolve,
         )
-        pks = self._pks("organizations")
-        domain_pks = self._pks("domains")
-        relinked = self._sync_links(
-            OrganizationDomain,
-            "organization_id",
-            "domain_id",
-            {
-                pks[row.values["slug"]]: {domain_pks[slug] for slug in row.values["domains"]}
-                for row in rows
-            },
-        )
+        relinked = self._relink("organizations", rows)
         self._count("organizations", saved, relinked, touch=Organization)
 
     def _names(self) -> None:
@@ -443,19 +437,7 @@ class _Writer:
             (row.values["url"],): {name: row.values[name] for name in SOURCE_FIELDS} for row in rows
         }
         saved = self._save("sources", desired)
-        pks = self._pks("sources")
-        organization_pks = self._pks("organizations")
-        relinked = self._sync_links(
-            OrganizationSource,
-            "source_id",
-            "organization_id",
-            {
-                pks[row.values["url"]]: {
-                    organization_pks[slug] for slug in row.values["organizations"]
-                }
-                for row in rows
-            },
-        )
+        relinked = self._relink("sources", rows)
         self._count("sources", saved, relinked)
 
     def _events(self) -> None:
@@ -480,16 +462,7 @@ class _Writer:
                 "summary": values["summary"],
             }
         saved = self._save("events", desired)
-        source_pks = self._pks("sources") if any(r.values["sources"] for r in rows) else {}
-        relinked = self._sync_links(
-            EventSource,
-            "membershipevent_id",
-            "source_id",
-            {
-                saved.pks[(row.values["key"],)]: {source_pks[url] for url in row.values["sources"]}
-                for row in rows
-            },
-        )
+        relinked = self._relink("events", rows)
         self._count("events", saved, relinked, touch=MembershipEvent)
 
     # Building blocks.
@@ -577,6 +550,25 @@ class _Writer:
                     _("%(table)s: %(done)s of %(total)s created")
                     % {"table": table, "done": f"{done:,}", "total": f"{total:,}"}
                 )
+
+    def _relink(self, table: str, rows: list[Row]) -> set[int]:
+        """Link each row's record to exactly the records its list of links names (TABLE_LINKS).
+
+        Returns the records whose links changed.
+        """
+        linked, through, owner, target = TABLE_LINKS[table]
+        (key,) = TABLES_BY_NAME[table].key
+        pks = self._pks(table)
+        linked_pks = self._pks(linked) if any(row.values[linked] for row in rows) else {}
+        return self._sync_links(
+            through,
+            owner,
+            target,
+            {
+                pks[row.values[key]]: {linked_pks[name] for name in row.values[linked]}
+                for row in rows
+            },
+        )
 
     def _sync_links(
         self,
