@@ -22,9 +22,9 @@ from api.http import conditional
 from api.links import Links
 from api.pagination import Shown
 from api.routers import DataRouter
+from articles import selectors
 from articles.models import (
     Article,
-    ArticleAuthor,
     Claim,
     ClaimAnchor,
     Evidence,
@@ -37,21 +37,10 @@ articles = DataRouter(tags=["articles"])
 corrections = DataRouter(tags=["corrections"])
 
 
-def _bylines() -> Prefetch:
-    return Prefetch(
-        "bylines",
-        queryset=ArticleAuthor.objects.select_related("author").order_by("position", "pk"),
-    )
-
-
 def _authors(article: Article) -> list[dict[str, str]]:
     return [
-        {
-            "name": byline.author.name,
-            "slug": byline.author.slug,
-            "affiliation": byline.author.affiliation,
-        }
-        for byline in article.bylines.all()
+        {"name": author.name, "slug": author.slug, "affiliation": author.affiliation}
+        for author in selectors.authors_of(article)
     ]
 
 
@@ -76,7 +65,7 @@ def list_articles(request: HttpRequest, response: HttpResponse):
             )
         )
         .prefetch_related(
-            _bylines(),
+            selectors.bylines_prefetch(),
             Prefetch(
                 "translations",
                 queryset=_published_versions().defer("live_revision__body"),
@@ -141,7 +130,10 @@ def get_article(request: HttpRequest, response: HttpResponse, slug: schemas.Long
     """Each published version's live text (Markdown and HTML) and the claims anchored in them."""
     conditional(request, response)
     article = (
-        Article.objects.published().prefetch_related(_bylines(), "topics").filter(slug=slug).first()
+        Article.objects.published()
+        .prefetch_related(selectors.bylines_prefetch(), "topics")
+        .filter(slug=slug)
+        .first()
     )
     if article is None:
         raise NotFound(_("There is no published article %(slug)s.") % {"slug": slug})
