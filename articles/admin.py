@@ -49,7 +49,7 @@ from articles.suggestions import MentionNotFound, claim_from_mention_create, sug
 from articles.text.diff import diff_html
 from articles.text.rendering import claim_marks, render_body
 from articles.workflow import StaleRevision, SubmissionBlocked, TransitionNotAllowed
-from organizations.changelists import ConditionFilter
+from organizations.changelists import ConditionFilter, LongListMixin
 
 Status = Translation.Status
 
@@ -191,7 +191,7 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(LongListMixin, admin.ModelAdmin):
     list_display = ("slug", "original_language", "languages", "has_outdated", "problem_count")
     list_filter = (
         ArticleStatusFilter,
@@ -213,8 +213,6 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Claims"), {"fields": ("problems_summary",)}),
     )
     change_form_template = "admin/articles/article/change_form.html"
-    show_full_result_count = False
-    list_per_page = 50
 
     def get_queryset(self, request):
         return (
@@ -378,7 +376,7 @@ class TranslationOutdatedFilter(ConditionFilter):
 
 
 @admin.register(Translation)
-class TranslationAdmin(admin.ModelAdmin):
+class TranslationAdmin(LongListMixin, admin.ModelAdmin):
     list_display = (
         "article",
         "language",
@@ -395,8 +393,6 @@ class TranslationAdmin(admin.ModelAdmin):
     autocomplete_fields = ("article",)
     actions = ("submit_for_review",)
     change_form_template = "admin/articles/translation/change_form.html"
-    show_full_result_count = False
-    list_per_page = 50
 
     def get_queryset(self, request):
         return (

@@ -41,6 +41,7 @@ from freshness.keys import cached
 from organizations.changelists import (
     ConditionFilter,
     EstimatedCountPaginator,
+    LongListMixin,
     RecordListFilter,
     RegistryChangeList,
 )
@@ -124,14 +125,12 @@ def _describe(events: list[MembershipEvent]) -> str:
     return ", ".join(event.key for event in events)
 
 
-class RegistryAdmin(VersionAdmin):
+class RegistryAdmin(LongListMixin, VersionAdmin):
     """A registry model's admin: history for everyone, recovery for those who may delete."""
 
     # Django's own list template, which the project's override extends with
     # a recovery link shown only to those who may recover.
     change_list_template = None
-    show_full_result_count = False
-    list_per_page = 50
 
     def get_changelist(self, request, **kwargs):
         return RegistryChangeList
