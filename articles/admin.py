@@ -161,8 +161,7 @@ class ArticleLanguageFilter(ArticleVersionFilter):
 class ArticleOutdatedFilter(ConditionFilter):
     title = _("outdated translations")
     parameter_name = "outdated"
-    yes_label = _("Has an outdated translation")
-    no_label = _("None outdated")
+    labels = (_("Has an outdated translation"), _("None outdated"))
 
     def condition(self):
         return Exists(Translation.objects.outdated().filter(article=OuterRef("pk")))
@@ -173,8 +172,7 @@ class ArticleProblemsFilter(ConditionFilter):
 
     title = _("problems")
     parameter_name = "problems"
-    yes_label = _("Has problems")
-    no_label = _("No problems")
+    labels = (_("Has problems"), _("No problems"))
 
     def condition(self):
         return Q(pk__in=checks.articles_with_problems())

@@ -98,17 +98,17 @@ class ConditionFilter(admin.SimpleListFilter):
     """A filter by one condition: the rows that meet it ("yes") or those that do not ("no").
 
     Subclasses give the `condition` (a Q object or a boolean expression) and
-    may name the two choices in their own words.
+    may name the two choices in their own words (`labels`: yes, then no).
     """
 
-    yes_label = _("Yes")
-    no_label = _("No")
+    labels = (_("Yes"), _("No"))
 
     def condition(self):
         raise NotImplementedError
 
     def lookups(self, request, model_admin):
-        return [("yes", self.yes_label), ("no", self.no_label)]
+        yes, no = self.labels
+        return [("yes", yes), ("no", no)]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
