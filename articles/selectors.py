@@ -28,16 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles.models import (
-    Article,
-    ArticleAuthor,
-    Author,
-    Claim,
-    ClaimAnchor,
-    Evidence,
-    ReviewLog,
-    Translation,
-)
+from articles import models
 from articles.text.anchors import Quote
 from organizations.models import MembershipEvent, Organization, Source
 
@@ -48,15 +39,15 @@ CITED_IN_LIMIT = 25
 
 def bylines_prefetch() -> Prefetch:
     """An article's bylines in order with their authors, as `article.bylines.all()`."""
-    return Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+    return Prefetch("bylines", queryset=models.ArticleAuthor.objects.select_related("author"))
 
 
-def authors_of(article: Article) -> list[Author]:
+def authors_of(article: models.Article) -> list[models.Author]:
     """The authors of an article whose bylines were prefetched, in byline order."""
     return [byline.author for byline in article.bylines.all()]
 
 
-def _attach_bylines(translations: Iterable[Translation]) -> None:
+def _attach_bylines(translations: Iterable[models.Translation]) -> None:
     from django.db.models import prefetch_related_objects
 
     articles = {translation.article_id: translation.article for translation in translations}
@@ -70,10 +61,10 @@ def live_since():
     the review log, so their creation time stands in.
     """
     approved = (
-        ReviewLog.objects.filter(
+        models.ReviewLog.objects.filter(
             translation=OuterRef("pk"),
             revision=OuterRef("live_revision"),
-            action=ReviewLog.Action.APPROVE,
+            action=models.ReviewLog.Action.APPROVE,
         )
         .order_by("-created_at")
         .values("created_at")[:1]
@@ -85,13 +76,13 @@ def live_since():
     )
 
 
-def attach_live_since(translations: Iterable[Translation]) -> None:
+def attach_live_since(translations: Iterable[models.Translation]) -> None:
     """Set `live_since` on translations loaded without it (one query)."""
     translations = list(translations)
     if not translations:
         return
     found = dict(
-        Translation.objects.filter(pk__in=[translation.pk for translation in translations])
+        models.Translation.objects.filter(pk__in=[translation.pk for translation in translations])
         .annotate(live_since=live_since())
         .values_list("pk", "live_since")
     )
@@ -107,12 +98,12 @@ class HomePage:
     """Articles published in the reader's language, a page at a time, and the others."""
 
     page: Page
-    in_other_languages: list[Translation]
+    in_other_languages: list[models.Translation]
 
 
 def _published_for_lists():
     return (
-        Translation.objects.published()
+        models.Translation.objects.published()
         .select_related("article", "live_revision")
         .defer("live_revision__body")
     )
@@ -131,18 +122,20 @@ def home_page(*, language: str, page_number: str | int | None = 1) -> HomePage:
     page = Paginator(in_language, HOME_PAGE_SIZE).get_page(page_number)
     rows = list(page.object_list)
     page.object_list = rows
-    others: list[Translation] = []
+    others: list[models.Translation] = []
     if page.number == 1:
         # The articles with no version in `language`, found once (a hashed
         # anti-join) rather than asked of every published translation in turn,
         # which costs a lookup per row when, as usually, there are none.
-        not_here = Article.objects.exclude(
+        not_here = models.Article.objects.exclude(
             Exists(
-                Translation.objects.published().filter(article=OuterRef("pk"), language=language)
+                models.Translation.objects.published().filter(
+                    article=OuterRef("pk"), language=language
+                )
             )
         ).values("pk")
         one_per_article = (
-            Translation.objects.published()
+            models.Translation.objects.published()
             .filter(article=OuterRef("article"))
             .order_by("-is_original", "language")
             .values("pk")[:1]
@@ -160,14 +153,14 @@ def home_page(*, language: str, page_number: str | int | None = 1) -> HomePage:
 # Article page
 
 
-def article_versions(*, slug: str) -> list[Translation]:
+def article_versions(*, slug: str) -> list[models.Translation]:
     """Every language version of the article `slug`, original first, with `is_outdated`.
 
     Each carries its article, live and latest revisions and `live_since` (when
     readers started seeing the live revision); one query.
     """
     return list(
-        Translation.objects.filter(article__slug=slug)
+        models.Translation.objects.filter(article__slug=slug)
         .with_outdated()
         .select_related("article", "live_revision", "latest_revision")
         .annotate(live_since=live_since())
@@ -175,7 +168,7 @@ def article_versions(*, slug: str) -> list[Translation]:
     )
 
 
-def load_bylines(article: Article) -> list[Author]:
+def load_bylines(article: models.Article) -> list[models.Author]:
     """The article's authors in byline order (one query)."""
     from django.db.models import prefetch_related_objects
 
@@ -187,7 +180,7 @@ def load_bylines(article: Article) -> list[Author]:
 class EvidenceEntry:
     """One linked record under a claim, with the sources that attest it."""
 
-    evidence: Evidence
+    evidence: models.Evidence
     sources: list[Source] = field(default_factory=list)
 
     @property
@@ -203,8 +196,8 @@ class EvidenceEntry:
 class ClaimEntry:
     """A claim anchored in the version on the page, and its evidence."""
 
-    claim: Claim
-    anchor: ClaimAnchor
+    claim: models.Claim
+    anchor: models.ClaimAnchor
     evidence: list[EvidenceEntry] = field(default_factory=list)
 
     @property
@@ -217,7 +210,7 @@ class ClaimEntry:
 
 
 def claims_for_page(
-    *, translation: Translation, language: str, on: datetime.date | None = None
+    *, translation: models.Translation, language: str, on: datetime.date | None = None
 ) -> list[ClaimEntry]:
     """The claims anchored in `translation`, in order, with evidence ready to show.
 
@@ -227,7 +220,7 @@ def claims_for_page(
     claims and records.
     """
     anchors = list(
-        ClaimAnchor.objects.filter(translation=translation)
+        models.ClaimAnchor.objects.filter(translation=translation)
         .select_related("claim")
         .order_by("claim__number")
     )
@@ -235,7 +228,7 @@ def claims_for_page(
         return []
     entries = {anchor.claim_id: ClaimEntry(claim=anchor.claim, anchor=anchor) for anchor in anchors}
     evidence = list(
-        Evidence.objects.filter(claim_id__in=entries)
+        models.Evidence.objects.filter(claim_id__in=entries)
         .select_related("event", "event__instrument", "instrument")
         .order_by("pk")
     )
@@ -283,7 +276,7 @@ def _sources_by(through, key: str, ids: set[int]) -> dict[int, list[Source]]:
 # Organization page
 
 
-def citing_translations(*, organization: Organization, language: str) -> list[Translation]:
+def citing_translations(*, organization: Organization, language: str) -> list[models.Translation]:
     """Published articles whose evidence points at `organization`, one version each.
 
     Evidence counts when it points at the organization, at one of its
@@ -291,13 +284,13 @@ def citing_translations(*, organization: Organization, language: str) -> list[Tr
     article is shown in `language` when published in it, else in its original
     when published, else in its first published language. One query.
     """
-    evidence = Evidence.objects.filter(claim__article=OuterRef("article")).filter(
+    evidence = models.Evidence.objects.filter(claim__article=OuterRef("article")).filter(
         Q(organization=organization)
         | Q(event__organization=organization)
         | Q(instrument__events__organization=organization)
     )
     preferred = (
-        Translation.objects.published()
+        models.Translation.objects.published()
         .filter(article=OuterRef("article"))
         .order_by(
             Case(
