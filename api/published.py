@@ -17,13 +17,13 @@ from django.db.models import F, Min, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from ninja.pagination import paginate
 
 from api import schemas
 from api.errors import NotFound
-from api.http import ReadOnlyRouter, conditional
+from api.http import conditional
 from api.links import Links
-from api.pagination import NumberedPages, Shown
+from api.pagination import Shown
+from api.routers import DataRouter
 from articles.models import (
     Article,
     Claim,
@@ -32,10 +32,10 @@ from articles.models import (
     Revision,
     Translation,
 )
-from articles.text.rendering import ClaimMark, render_body
+from articles.text.rendering import claim_marks, render_body
 
-articles = ReadOnlyRouter(tags=["articles"])
-corrections = ReadOnlyRouter(tags=["corrections"])
+articles = DataRouter(tags=["articles"])
+corrections = DataRouter(tags=["corrections"])
 
 
 def _authors(versions: list[Translation]) -> list[dict[str, str]]:
@@ -57,14 +57,7 @@ def _published_versions():
     )
 
 
-@articles.get(
-    "/",
-    response=schemas.responses(list[schemas.ArticleOut]),
-    url_name="articles",
-    summary="List published articles",
-    openapi_extra=schemas.OPENAPI_EXTRA,
-)
-@paginate(NumberedPages)
+@articles.listing("/", schemas.ArticleOut, url_name="articles", summary="List published articles")
 def list_articles(request: HttpRequest, response: HttpResponse):
     """Articles readers can see in at least one language, latest first published first."""
     conditional(request, response)
@@ -113,42 +106,29 @@ def _article_summary(article: Article, links: Links) -> dict:
     }
 
 
+# The field the API's URL of each kind of evidence target is keyed by.
+_TARGET_KEYS = {"organization": "slug", "event": "key", "instrument": "slug"}
+
+
 def _target(evidence: Evidence, links: Links) -> dict[str, str]:
+    kind = next(kind for kind in _TARGET_KEYS if getattr(evidence, f"{kind}_id"))
+    record = getattr(evidence, kind)
+    key = getattr(record, _TARGET_KEYS[kind])
     with override(settings.LANGUAGE_CODE):
-        if evidence.organization_id:
-            organization = evidence.organization
-            return {
-                "type": "organization",
-                "key": organization.slug,
-                "name": organization.name,
-                "url": links.page(organization),
-                "api_url": links.api("organization", slug=organization.slug),
-            }
-        if evidence.event_id:
-            event = evidence.event
-            return {
-                "type": "event",
-                "key": event.key,
-                "name": str(event),
-                "url": links.page(event),
-                "api_url": links.api("event", key=event.key),
-            }
-        instrument = evidence.instrument
         return {
-            "type": "instrument",
-            "key": instrument.slug,
-            "name": str(instrument),
-            "url": links.page(instrument),
-            "api_url": links.api("instrument", slug=instrument.slug),
+            "type": kind,
+            "key": key,
+            "name": record.name if kind == "organization" else str(record),
+            "url": links.page(record),
+            "api_url": links.api(kind, **{_TARGET_KEYS[kind]: key}),
         }
 
 
-@articles.get(
+@articles.detail(
     "/{slug}/",
-    response=schemas.responses(schemas.ArticleDetailOut),
+    schemas.ArticleDetailOut,
     url_name="article",
     summary="One published article: its published versions and their claims",
-    openapi_extra=schemas.OPENAPI_EXTRA,
 )
 def get_article(request: HttpRequest, response: HttpResponse, slug: schemas.LongSlug):
     """Each published version's live text (Markdown and HTML) and the claims anchored in them."""
@@ -187,14 +167,12 @@ def get_article(request: HttpRequest, response: HttpResponse, slug: schemas.Long
     versions_out = []
     links = Links(request)
     for version in versions:
-        marks = [
-            ClaimMark(claim.number, anchor.selector, claim.statement)
-            for claim, anchor in anchored(version)
-        ]
         revision = version.live_revision
         # The note links' labels are in the version's language, as on its page.
         with override(version.language):
-            rendered = render_body(revision.body, marks)
+            rendered = render_body(
+                revision.body, claim_marks(in_set[version.live_claim_set_id].values(), version.pk)
+            )
         for number, resolution in rendered.resolutions.items():
             states[(version.pk, number)] = resolution.state.value
         versions_out.append(
@@ -274,14 +252,9 @@ def _corrections():
     ).exclude(correction_note="")
 
 
-@corrections.get(
-    "/",
-    response=schemas.responses(list[schemas.CorrectionOut]),
-    url_name="corrections",
-    summary="List published corrections",
-    openapi_extra=schemas.OPENAPI_EXTRA,
+@corrections.listing(
+    "/", schemas.CorrectionOut, url_name="corrections", summary="List published corrections"
 )
-@paginate(NumberedPages)
 def list_corrections(request: HttpRequest, response: HttpResponse):
     """Corrections to published versions, latest first: what changed and when readers were told."""
     conditional(request, response)

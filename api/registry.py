@@ -19,22 +19,22 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query
-from ninja.pagination import paginate
 
 from api import schemas
 from api.errors import InvalidParameters, NotFound
-from api.http import ReadOnlyRouter, conditional
+from api.http import conditional
 from api.links import Links
-from api.pagination import NumberedPages, Shown
+from api.pagination import Shown
+from api.routers import DataRouter
 from organizations.filters import MembershipEventFilter, OrganizationFilter
 from organizations.models import Instrument, MembershipEvent, Organization
 from organizations.status import membership_status, status_periods
 
 REGISTRY_COUNTRY = "US"
 
-organizations = ReadOnlyRouter(tags=["organizations"])
-events = ReadOnlyRouter(tags=["events"])
-instruments = ReadOnlyRouter(tags=["instruments"])
+organizations = DataRouter(tags=["organizations"])
+events = DataRouter(tags=["events"])
+instruments = DataRouter(tags=["instruments"])
 
 
 def filter_data(query: schemas.OrganizationQuery | schemas.EventQuery) -> dict[str, str]:
@@ -97,14 +97,7 @@ def event_out(event: MembershipEvent, links: Links, *, organization_slug: str) -
 def organization_out(organization: Organization, links: Links) -> dict[str, Any]:
     """The fields lists and the detail share; parent and domains must be loaded."""
     return {
-        "slug": organization.slug,
-        "name": organization.name,
-        "acronym": organization.acronym,
-        "kind": organization.kind,
-        "un_related": organization.un_related,
-        "parent": organization.parent.slug if organization.parent_id else None,
-        "domains": [domain.slug for domain in organization.domains.all()],
-        "wikidata_id": organization.wikidata_id,
+        **organization.open_data(),
         "url": links.page(organization),
         "api_url": links.api("organization", slug=organization.slug),
     }
@@ -133,14 +126,9 @@ def instrument_out(instrument: Instrument, links: Links) -> dict[str, Any]:
 # Organizations
 
 
-@organizations.get(
-    "/",
-    response=schemas.responses(list[schemas.OrganizationOut]),
-    url_name="organizations",
-    summary="List organizations",
-    openapi_extra=schemas.OPENAPI_EXTRA,
+@organizations.listing(
+    "/", schemas.OrganizationOut, url_name="organizations", summary="List organizations"
 )
-@paginate(NumberedPages)
 def list_organizations(
     request: HttpRequest, response: HttpResponse, query: Query[schemas.OrganizationQuery]
 ):
@@ -159,12 +147,11 @@ def list_organizations(
     return Shown(rows, lambda row: {**organization_out(row, links), "status": row.status})
 
 
-@organizations.get(
+@organizations.detail(
     "/{slug}/",
-    response=schemas.responses(schemas.OrganizationDetailOut),
+    schemas.OrganizationDetailOut,
     url_name="organization",
     summary="One organization with its names, events and US status",
-    openapi_extra=schemas.OPENAPI_EXTRA,
 )
 def get_organization(
     request: HttpRequest,
@@ -229,14 +216,7 @@ def _events_for_list():
     )
 
 
-@events.get(
-    "/",
-    response=schemas.responses(list[schemas.EventOut]),
-    url_name="events",
-    summary="List membership events",
-    openapi_extra=schemas.OPENAPI_EXTRA,
-)
-@paginate(NumberedPages)
+@events.listing("/", schemas.EventOut, url_name="events", summary="List membership events")
 def list_events(request: HttpRequest, response: HttpResponse, query: Query[schemas.EventQuery]):
     """Membership events, latest first, filtered as on the registry's event page."""
     rows = filtered(MembershipEventFilter(filter_data(query), queryset=_events_for_list()))
@@ -247,13 +227,7 @@ def list_events(request: HttpRequest, response: HttpResponse, query: Query[schem
     )
 
 
-@events.get(
-    "/{key}/",
-    response=schemas.responses(schemas.EventOut),
-    url_name="event",
-    summary="One membership event",
-    openapi_extra=schemas.OPENAPI_EXTRA,
-)
+@events.detail("/{key}/", schemas.EventOut, url_name="event", summary="One membership event")
 def get_event(request: HttpRequest, response: HttpResponse, key: schemas.LongSlug):
     """A membership event with its sources."""
     conditional(request, response)
@@ -266,14 +240,7 @@ def get_event(request: HttpRequest, response: HttpResponse, key: schemas.LongSlu
 # Instruments
 
 
-@instruments.get(
-    "/",
-    response=schemas.responses(list[schemas.InstrumentOut]),
-    url_name="instruments",
-    summary="List instruments",
-    openapi_extra=schemas.OPENAPI_EXTRA,
-)
-@paginate(NumberedPages)
+@instruments.listing("/", schemas.InstrumentOut, url_name="instruments", summary="List instruments")
 def list_instruments(request: HttpRequest, response: HttpResponse):
     """Instruments, latest signed first, with how many organizations their events name."""
     conditional(request, response)
@@ -282,12 +249,11 @@ def list_instruments(request: HttpRequest, response: HttpResponse):
     return Shown(rows, lambda instrument: instrument_out(instrument, links))
 
 
-@instruments.get(
+@instruments.detail(
     "/{slug}/",
-    response=schemas.responses(schemas.InstrumentDetailOut),
+    schemas.InstrumentDetailOut,
     url_name="instrument",
     summary="One instrument and the organizations it names",
-    openapi_extra=schemas.OPENAPI_EXTRA,
 )
 def get_instrument(request: HttpRequest, response: HttpResponse, slug: schemas.Slug):
     """An instrument, its counts and the organizations its events name, by name."""

@@ -42,16 +42,16 @@ StatusValue = choice(Status)
 # Parameters
 
 
+def search_text(description: str) -> Any:
+    """An optional free-text parameter: at most 200 characters, none of them NUL."""
+    return Field(None, max_length=200, pattern=NO_NULL_CHARACTERS, description=description)
+
+
 # `page` and `page_size` are the paginator's (api.pagination.NumberedPages).
 
 
 class OrganizationQuery(Schema):
-    q: str | None = Field(
-        None,
-        max_length=200,
-        pattern=NO_NULL_CHARACTERS,
-        description="Part of a name or alias in any language, or an acronym.",
-    )
+    q: str | None = search_text("Part of a name or alias in any language, or an acronym.")
     kind: choice(Organization.Kind) | None = None
     un_related: bool | None = Field(
         None, description="As the instrument that names the organization classifies it."
@@ -74,12 +74,7 @@ class StatusDateQuery(Schema):
 
 
 class EventQuery(Schema):
-    q: str | None = Field(
-        None,
-        max_length=200,
-        pattern=NO_NULL_CHARACTERS,
-        description="Part of the organization's name.",
-    )
+    q: str | None = search_text("Part of the organization's name.")
     kind: choice(MembershipEvent.Kind) | None = None
     instrument: Slug | None = Field(None, description="An instrument slug.")
     organization: Slug | None = Field(None, description="An organization slug.")

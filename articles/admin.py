@@ -17,7 +17,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import (
     Http404,
     HttpRequest,
@@ -48,8 +48,9 @@ from articles.models import (
 )
 from articles.suggestions import MentionNotFound, claim_from_mention_create, suggested_links
 from articles.text.diff import diff_html
-from articles.text.rendering import ClaimMark, render_body
+from articles.text.rendering import claim_marks, render_body
 from articles.workflow import StaleRevision, SubmissionBlocked, TransitionNotAllowed
+from organizations.changelists import ConditionFilter, LongListMixin
 
 Status = Translation.Status
 
@@ -225,37 +226,24 @@ class ArticleLanguageFilter(ArticleVersionFilter):
     field = "language"
 
 
-class ArticleOutdatedFilter(admin.SimpleListFilter):
+class ArticleOutdatedFilter(ConditionFilter):
     title = _("outdated translations")
     parameter_name = "outdated"
+    labels = (_("Has an outdated translation"), _("None outdated"))
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Has an outdated translation")), ("no", _("None outdated"))]
-
-    def queryset(self, request, queryset):
-        outdated = Exists(Translation.objects.outdated().filter(article=OuterRef("pk")))
-        if self.value() == "yes":
-            return queryset.filter(outdated)
-        if self.value() == "no":
-            return queryset.exclude(outdated)
-        return queryset
+    def condition(self):
+        return Exists(Translation.objects.outdated().filter(article=OuterRef("pk")))
 
 
-class ArticleProblemsFilter(admin.SimpleListFilter):
+class ArticleProblemsFilter(ConditionFilter):
     """Articles whose anchors are orphaned or ambiguous, or whose claims lack evidence."""
 
     title = _("problems")
     parameter_name = "problems"
+    labels = (_("Has problems"), _("No problems"))
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Has problems")), ("no", _("No problems"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(pk__in=checks.articles_with_problems())
-        if self.value() == "no":
-            return queryset.exclude(pk__in=checks.articles_with_problems())
-        return queryset
+    def condition(self):
+        return Q(pk__in=checks.articles_with_problems())
 
 
 class ArticleChangeList(ChangeList):
@@ -269,7 +257,7 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(ClaimsUnderReview, admin.ModelAdmin):
+class ArticleAdmin(ClaimsUnderReview, LongListMixin, admin.ModelAdmin):
     list_display = ("slug", "original_language", "languages", "has_outdated", "problem_count")
     list_filter = (
         ArticleStatusFilter,
@@ -291,8 +279,6 @@ class ArticleAdmin(ClaimsUnderReview, admin.ModelAdmin):
         (_("Claims"), {"fields": ("problems_summary",)}),
     )
     change_form_template = "admin/articles/article/change_form.html"
-    show_full_result_count = False
-    list_per_page = 50
 
     def get_queryset(self, request):
         return (
@@ -400,18 +386,12 @@ class ArticleAdmin(ClaimsUnderReview, admin.ModelAdmin):
         )
         texts = []
         for translation in translations:
-            marks = [
-                ClaimMark(claim.number, anchor.selector, claim.statement)
-                for claim in claims
-                for anchor in claim.anchors.all()
-                if anchor.translation_id == translation.pk
-            ]
             revision = translation.latest_revision
             # Every language version is on the page: each scopes its claim ids
             # by its language, and note links go to the claim's row in the table.
             rendered = render_body(
                 revision.body if revision else "",
-                marks,
+                claim_marks(claims, translation.pk),
                 id_prefix=f"{translation.language}-",
                 evidence_prefix="claim-row-",
             )
@@ -458,23 +438,16 @@ class ArticleAdmin(ClaimsUnderReview, admin.ModelAdmin):
 # Translations
 
 
-class TranslationOutdatedFilter(admin.SimpleListFilter):
+class TranslationOutdatedFilter(ConditionFilter):
     title = _("outdated")
     parameter_name = "outdated"
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(is_outdated=True)
-        if self.value() == "no":
-            return queryset.filter(is_outdated=False)
-        return queryset
+    def condition(self):
+        return Q(is_outdated=True)
 
 
 @admin.register(Translation)
-class TranslationAdmin(admin.ModelAdmin):
+class TranslationAdmin(LongListMixin, admin.ModelAdmin):
     list_display = (
         "article",
         "language",
@@ -491,8 +464,6 @@ class TranslationAdmin(admin.ModelAdmin):
     autocomplete_fields = ("article",)
     actions = ("submit_for_review",)
     change_form_template = "admin/articles/translation/change_form.html"
-    show_full_result_count = False
-    list_per_page = 50
 
     def get_queryset(self, request):
         return (
@@ -928,8 +899,23 @@ def _conflict(stale: StaleRevision, form: RevisionForm) -> dict:
 # Revisions and the review log: read-only records
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """Records the workflow writes: shown field by field, never added, changed or deleted here."""
+
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(RecordAdmin):
     list_display = ("translation", "number", "title", "created_by", "created_at", "source_number")
     list_filter = ("translation__language",)
     search_fields = ("title", "translation__article__slug")
@@ -948,7 +934,6 @@ class RevisionAdmin(admin.ModelAdmin):
         "corrected_at",
     )
     readonly_fields = fields
-    show_full_result_count = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("body", "source_revision__body")
@@ -957,18 +942,9 @@ class RevisionAdmin(admin.ModelAdmin):
     def source_number(self, revision: Revision):
         return revision.source_revision.number if revision.source_revision else "—"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReviewLog)
-class ReviewLogAdmin(admin.ModelAdmin):
+class ReviewLogAdmin(RecordAdmin):
     list_display = (
         "created_at",
         "translation",
@@ -984,7 +960,6 @@ class ReviewLogAdmin(admin.ModelAdmin):
     list_select_related = ("translation__article", "revision", "actor")
     fields = list_display
     readonly_fields = fields
-    show_full_result_count = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("revision__body")
@@ -992,15 +967,6 @@ class ReviewLogAdmin(admin.ModelAdmin):
     @admin.display(description=_("revision"))
     def revision_number(self, entry: ReviewLog):
         return entry.revision.number
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Claims

@@ -148,6 +148,19 @@ def working_digest(article_id: int) -> str:
     return working_content(article_id).digest
 
 
+def _copied(row, *, claim: Claim):
+    """An unsaved copy of `row` (an anchor, evidence or figure check) belonging to `claim`."""
+    fields = type(row)._meta.concrete_fields
+    return type(row)(
+        claim=claim,
+        **{
+            field.attname: getattr(row, field.attname)
+            for field in fields
+            if field.attname not in {"id", "claim_id"}
+        },
+    )
+
+
 def claim_set_freeze(*, article: Article, by) -> ClaimSet:
     """The claim set of the article's working copy, made now unless one holds this content.
 
@@ -179,39 +192,15 @@ def claim_set_freeze(*, article: Article, by) -> ClaimSet:
             )
             for claim in working
         )
-        ClaimAnchor.objects.bulk_create(
-            ClaimAnchor(
-                claim=copy,
-                translation_id=anchor.translation_id,
-                quote=anchor.quote,
-                prefix=anchor.prefix,
-                suffix=anchor.suffix,
+        pairs = list(zip(working, copies, strict=True))
+        for model, rows_of in (
+            (ClaimAnchor, lambda claim: claim.anchors.all()),
+            (Evidence, lambda claim: claim.evidence.all()),
+            (FigureCheck, lambda claim: [claim._figure] if claim._figure is not None else []),
+        ):
+            model.objects.bulk_create(
+                _copied(row, claim=copy) for claim, copy in pairs for row in rows_of(claim)
             )
-            for claim, copy in zip(working, copies, strict=True)
-            for anchor in claim.anchors.all()
-        )
-        Evidence.objects.bulk_create(
-            Evidence(
-                claim=copy,
-                **{name: getattr(item, name) for name in TARGETS},
-                relation=item.relation,
-                note=item.note,
-            )
-            for claim, copy in zip(working, copies, strict=True)
-            for item in claim.evidence.all()
-        )
-        FigureCheck.objects.bulk_create(
-            FigureCheck(
-                claim=copy,
-                **{
-                    column.attname: getattr(claim._figure, column.attname)
-                    for column in FigureCheck._meta.concrete_fields
-                    if column.attname not in {"id", "claim_id"}
-                },
-            )
-            for claim, copy in zip(working, copies, strict=True)
-            if claim._figure is not None
-        )
     return claim_set
 
 

@@ -15,15 +15,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from articles import workflow
-from articles.models import (
-    Article,
-    ArticleAuthor,
-    Author,
-    Claim,
-    ClaimAnchor,
-    Evidence,
-    FigureCheck,
-)
+from articles.models import Article, Author, FigureCheck
 from ops import demo_content
 from organizations.models import Instrument, MembershipEvent, Organization
 
@@ -74,6 +66,16 @@ def _evidence_target(kind: str, key: str) -> dict:
     raise ValueError(f"Unknown evidence target {kind!r}.")
 
 
+def _revision_create(translation, text: dict[str, str], *, by) -> None:
+    workflow.revision_create(
+        translation=translation,
+        title=text["title"],
+        standfirst=text["standfirst"],
+        body=text["body"],
+        by=by,
+    )
+
+
 @transaction.atomic
 def demo_article_ensure(*, editor, moderator) -> tuple[Article, bool]:
     """Publish the demo article in Chinese and English unless it exists already."""
@@ -94,25 +96,18 @@ def demo_article_ensure(*, editor, moderator) -> tuple[Article, bool]:
             demo_content.ARTICLE["originally_published_on"]
         ),
     )
-    ArticleAuthor.objects.create(article=article, author=author, position=0)
+    article.bylines.create(author=author, position=0)
 
     original = article.translations.create(
         language=demo_content.ORIGINAL["language"], is_original=True
     )
-    workflow.revision_create(
-        translation=original,
-        title=demo_content.ORIGINAL["title"],
-        standfirst=demo_content.ORIGINAL["standfirst"],
-        body=demo_content.ORIGINAL["body"],
-        by=editor,
-    )
+    _revision_create(original, demo_content.ORIGINAL, by=editor)
     english = article.translations.create(
         language=demo_content.TRANSLATION["language"], is_original=False
     )
 
     for number, spec in enumerate(demo_content.CLAIMS, start=1):
-        claim = Claim.objects.create(
-            article=article,
+        claim = article.claims.create(
             number=number,
             statement=spec["statement"],
             kind=spec["kind"],
@@ -120,9 +115,7 @@ def demo_article_ensure(*, editor, moderator) -> tuple[Article, bool]:
             note=spec.get("note", ""),
         )
         for kind, key, relation, note in spec["evidence"]:
-            Evidence.objects.create(
-                claim=claim, relation=relation, note=note, **_evidence_target(kind, key)
-            )
+            claim.evidence.create(relation=relation, note=note, **_evidence_target(kind, key))
         if "figure" in spec:
             figure = dict(spec["figure"])
             instrument = figure.pop("instrument", None)
@@ -133,23 +126,13 @@ def demo_article_ensure(*, editor, moderator) -> tuple[Article, bool]:
             )
             check.full_clean()
             check.save()
-        ClaimAnchor.objects.create(
-            claim=claim, translation=original, quote=spec["anchors"][original.language]
-        )
-        ClaimAnchor.objects.create(
-            claim=claim, translation=english, quote=spec["anchors"][english.language]
-        )
+        for version in (original, english):
+            claim.anchors.create(translation=version, quote=spec["anchors"][version.language])
 
     workflow.submit(translation=original, by=editor)
     workflow.approve(translation=original, by=moderator, comment="Checked against the registry.")
 
-    workflow.revision_create(
-        translation=english,
-        title=demo_content.TRANSLATION["title"],
-        standfirst=demo_content.TRANSLATION["standfirst"],
-        body=demo_content.TRANSLATION["body"],
-        by=editor,
-    )
+    _revision_create(english, demo_content.TRANSLATION, by=editor)
     workflow.submit(translation=english, by=editor)
     workflow.approve(translation=english, by=moderator, comment="Anchors match the original.")
     return article, True

@@ -8,7 +8,8 @@ verifying a membership event.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 
 import reversion
 from django.conf import settings
@@ -37,7 +38,13 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from freshness.keys import cached
-from organizations.changelists import EstimatedCountPaginator, RecordListFilter, RegistryChangeList
+from organizations.changelists import (
+    ConditionFilter,
+    EstimatedCountPaginator,
+    LongListMixin,
+    RecordListFilter,
+    RegistryChangeList,
+)
 from organizations.models import (
     Domain,
     Instrument,
@@ -47,6 +54,7 @@ from organizations.models import (
     Source,
 )
 from organizations.services import (
+    EVENT_FACTS,
     membership_event_verifications_withdraw,
     membership_events_verify,
     registry_change,
@@ -117,14 +125,12 @@ def _describe(events: list[MembershipEvent]) -> str:
     return ", ".join(event.key for event in events)
 
 
-class RegistryAdmin(VersionAdmin):
+class RegistryAdmin(LongListMixin, VersionAdmin):
     """A registry model's admin: history for everyone, recovery for those who may delete."""
 
     # Django's own list template, which the project's override extends with
     # a recovery link shown only to those who may recover.
     change_list_template = None
-    show_full_result_count = False
-    list_per_page = 50
 
     def get_changelist(self, request, **kwargs):
         return RegistryChangeList
@@ -231,22 +237,14 @@ class USStatusFilter(admin.SimpleListFilter):
         return queryset.with_status_filter(self.value())
 
 
-class VerifiedFilter(admin.SimpleListFilter):
+class VerifiedFilter(ConditionFilter):
     """Events shown as verified: verified by a moderator and citing a source."""
 
     title = _("verified")
     parameter_name = "verified"
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        verified = MembershipEvent.objects.verified().values("pk")
-        if self.value() == "yes":
-            return queryset.filter(pk__in=verified)
-        if self.value() == "no":
-            return queryset.exclude(pk__in=verified)
-        return queryset
+    def condition(self):
+        return Q(pk__in=MembershipEvent.objects.verified().values("pk"))
 
 
 class CountryFilter(admin.SimpleListFilter):
@@ -285,16 +283,9 @@ class OrganizationNameInline(admin.TabularInline):
 
 class MembershipEventInline(admin.TabularInline):
     model = MembershipEvent
-    fields = (
-        "key",
-        "country",
-        "kind",
-        "announced_on",
-        "effective_on",
-        "date_precision",
-        "instrument",
-        "verified",
-    )
+    # Beside each event's key, the facts a moderator verifies but the organization,
+    # which is the page's own.
+    fields = ("key", *(fact for fact in EVENT_FACTS if fact != "organization"), "verified")
     readonly_fields = ("verified",)
     autocomplete_fields = ("instrument",)
     show_change_link = True
@@ -413,6 +404,29 @@ def _warn_withdrawn(request: HttpRequest, events: list[MembershipEvent]) -> None
     )
 
 
+def _verification_action(description: str) -> Callable:
+    """An action on events from their list or an event's page, for moderators who verify.
+
+    Django offers it only to them (`permissions`); it checks again when run,
+    so that no other way of calling it skips the permission.
+    """
+
+    def decorate(action: Callable) -> Callable:
+        @functools.wraps(action)
+        def checked(model_admin, request, queryset):
+            if not model_admin.has_verify_permission(request):
+                raise PermissionDenied
+            return action(model_admin, request, queryset)
+
+        return admin.action(
+            description=description,
+            permissions=["verify"],
+            location=[ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM],
+        )(checked)
+
+    return decorate
+
+
 @admin.register(MembershipEvent)
 class MembershipEventAdmin(RegistryAdmin):
     list_display = (
@@ -494,14 +508,8 @@ class MembershipEventAdmin(RegistryAdmin):
         if withdrawn:
             _warn_withdrawn(request, [obj])
 
-    @admin.action(
-        description=_("Verify selected events"),
-        permissions=["verify"],
-        location=[ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM],
-    )
+    @_verification_action(_("Verify selected events"))
     def verify(self, request, queryset):
-        if not self.has_verify_permission(request):
-            raise PermissionDenied
         verified, skipped = membership_events_verify(events=queryset, by=request.user)
         for event in verified:
             self.log_change(request, event, gettext("Verified."))
@@ -524,14 +532,8 @@ class MembershipEventAdmin(RegistryAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(
-        description=_("Withdraw verification"),
-        permissions=["verify"],
-        location=[ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM],
-    )
+    @_verification_action(_("Withdraw verification"))
     def withdraw_verification(self, request, queryset):
-        if not self.has_verify_permission(request):
-            raise PermissionDenied
         withdrawn = membership_event_verifications_withdraw(events=queryset)
         for event in withdrawn:
             self.log_change(request, event, gettext("Verification withdrawn."))

@@ -5,6 +5,7 @@ Membership status is never stored. It is derived from events by
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -268,6 +269,22 @@ class Organization(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("organizations:detail", kwargs={"slug": self.slug})
+
+    def open_data(self) -> dict[str, Any]:
+        """What the registry's downloads and its API say of the organization, links aside.
+
+        Reads the parent and the domains: a list loads them first (`for_list()`).
+        """
+        return {
+            "slug": self.slug,
+            "name": self.name,
+            "acronym": self.acronym,
+            "kind": self.kind,
+            "un_related": self.un_related,
+            "parent": self.parent.slug if self.parent_id else None,
+            "domains": [domain.slug for domain in self.domains.all()],
+            "wikidata_id": self.wikidata_id,
+        }
 
     def display_name(self, language: str | None = None) -> str:
         """The preferred name in `language` (default: the active one), else English.

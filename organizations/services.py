@@ -238,30 +238,28 @@ def membership_event_update(*, event: MembershipEvent, **fields: Any) -> Members
     for name, value in fields.items():
         setattr(event, name, value)
     verification_withdraw_if_facts_changed(event=event, changed=changed)
-    event.full_clean()
-    with transaction.atomic(), registry_change():
-        event.save()
-    return event
+    return _validated_save(event)
 
 
 def organization_update(*, organization: Organization, **fields: Any) -> Organization:
     """Change the fields of an organization and save it, announcing the change."""
     for name, value in fields.items():
         setattr(organization, name, value)
-    organization.full_clean()
-    with transaction.atomic(), registry_change():
-        organization.save()
-    return organization
+    return _validated_save(organization)
 
 
 def instrument_update(*, instrument: Instrument, **fields: Any) -> Instrument:
     """Change the fields of an instrument and save it, announcing the change."""
     for name, value in fields.items():
         setattr(instrument, name, value)
-    instrument.full_clean()
+    return _validated_save(instrument)
+
+
+def _validated_save[Record: models.Model](record: Record) -> Record:
+    record.full_clean()
     with transaction.atomic(), registry_change():
-        instrument.save()
-    return instrument
+        record.save()
+    return record
 
 
 def membership_events_verify(

@@ -33,7 +33,7 @@ from articles.models import (
 )
 from articles.text.anchors import AnchorState, Quote, plain_text, resolve
 from articles.text.diff import ParagraphChange, ParagraphChangeKind, diff_html, paragraph_diff
-from articles.text.rendering import ClaimMark, render_body
+from articles.text.rendering import claim_marks, render_body
 from articles.workflow import submission_problems
 from organizations.models import Instrument, MembershipEvent, Organization
 
@@ -525,12 +525,7 @@ def _render_side(
     """
     if revision is None:
         return (), {}
-    marks = [
-        ClaimMark(claim.number, anchor.selector, claim.statement)
-        for claim in claims
-        if (anchor := _anchor_in(claim, translation_id)) is not None
-    ]
-    rendered = render_body(revision.body, marks, id_prefix=f"{side}-")
+    rendered = render_body(revision.body, claim_marks(claims, translation_id), id_prefix=f"{side}-")
     states = {number: str(resolution.state) for number, resolution in rendered.resolutions.items()}
     return rendered.blocks, states
 

@@ -117,6 +117,25 @@ REVIEW_ACTIONS = {
 }
 
 
+# The editor's desk, section by section: the part of the desk it shows, its id,
+# its heading and what it says when it is empty.
+DESK_SECTIONS = (
+    (
+        "changes_requested",
+        "changes-requested",
+        gettext_lazy("Changes requested"),
+        gettext_lazy("No translation of yours is waiting for changes."),
+    ),
+    (
+        "in_review",
+        "in-review",
+        gettext_lazy("In review"),
+        gettext_lazy("None of your translations is in review."),
+    ),
+    ("drafts", "drafts", gettext_lazy("Drafts"), gettext_lazy("You have no drafts.")),
+)
+
+
 def _admin_context(request: HttpRequest, **context) -> dict:
     return {**admin.site.each_context(request), **context}
 
@@ -148,14 +167,15 @@ def queue(request: HttpRequest) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """The current user's drafts, submissions and translations sent back for changes."""
     _require(request, VIEW_PERMISSION)
+    desk = review_queries.editors_desk(user=request.user)
+    sections = [
+        {"id": section_id, "heading": heading, "empty": empty, "entries": getattr(desk, part)}
+        for part, section_id, heading, empty in DESK_SECTIONS
+    ]
     return TemplateResponse(
         request,
         "admin/articles/review/mine.html",
-        _admin_context(
-            request,
-            title=_("My translations"),
-            desk=review_queries.editors_desk(user=request.user),
-        ),
+        _admin_context(request, title=_("My translations"), desk=desk, sections=sections),
     )
 
 

@@ -88,6 +88,20 @@ class ClaimMark:
     label: str = ""
 
 
+def claim_marks(claims: Iterable, translation_id: int) -> list[ClaimMark]:
+    """The marks of `claims` in one language version, each labelled with its statement.
+
+    `claims` are Claim records with their anchors loaded; a claim not anchored
+    in the version has no mark.
+    """
+    return [
+        ClaimMark(claim.number, anchor.selector, claim.statement)
+        for claim in claims
+        for anchor in claim.anchors.all()
+        if anchor.translation_id == translation_id
+    ]
+
+
 @dataclass(frozen=True)
 class RenderedBody:
     """A body as top-level HTML blocks (each safe HTML) and where each claim was found."""

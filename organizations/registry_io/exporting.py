@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from organizations.models import (
@@ -63,108 +64,68 @@ def _sorted(records: list[Record], table: Table) -> list[Record]:
     return sorted(records, key=lambda record: tuple(record[name] for name in table.key))
 
 
+def _columns(model: type[Model], table: Table, **lookups: str) -> Iterator[tuple[int, Record]]:
+    """Each record of `model` as its id and its values for the table's columns.
+
+    A column reads the field of its own name unless `lookups` names another
+    (the natural key of a related record); list columns are left to the caller.
+    """
+    names = [column.name for column in table.columns if column.type is not ColumnType.LIST]
+    paths = [lookups.get(name, name) for name in names]
+    for pk, *values in model.objects.order_by().values_list("pk", *paths):
+        yield pk, dict(zip(names, values, strict=True))
+
+
+def _linked(through: type[Model], owner: str, key: str) -> defaultdict[int, list[str]]:
+    """Per owner id, the natural keys of the records a many-to-many relation links it to."""
+    linked = defaultdict(list)
+    for owner_id, value in through.objects.order_by().values_list(owner, key):
+        linked[owner_id].append(value)
+    return linked
+
+
 def _domains() -> list[Record]:
-    records = [
-        {"slug": slug, "name": name}
-        for slug, name in Domain.objects.order_by().values_list("slug", "name")
-    ]
-    return _sorted(records, DOMAINS)
+    return _sorted([record for _pk, record in _columns(Domain, DOMAINS)], DOMAINS)
 
 
 def _instruments() -> list[Record]:
-    names = INSTRUMENTS.column_names
-    records = [
-        dict(zip(names, values, strict=True))
-        for values in Instrument.objects.order_by().values_list(*names)
-    ]
-    return _sorted(records, INSTRUMENTS)
+    return _sorted([record for _pk, record in _columns(Instrument, INSTRUMENTS)], INSTRUMENTS)
 
 
 def _organizations() -> list[Record]:
-    domains = defaultdict(list)
-    for organization_id, slug in Organization.domains.through.objects.order_by().values_list(
-        "organization_id", "domain__slug"
-    ):
-        domains[organization_id].append(slug)
-    fields = [
-        "pk",
-        "slug",
-        "name",
-        "acronym",
-        "kind",
-        "un_related",
-        "parent__slug",
-        "founded",
-        "headquarters",
-        "website",
-        "wikidata_id",
-        "description",
-    ]
+    domains = _linked(Organization.domains.through, "organization_id", "domain__slug")
     records = []
-    for values in Organization.objects.order_by().values_list(*fields):
-        record = dict(zip(fields, values, strict=True))
-        pk = record.pop("pk")
-        record["parent"] = record.pop("parent__slug") or ""
+    for pk, record in _columns(Organization, ORGANIZATIONS, parent="parent__slug"):
+        record["parent"] = record["parent"] or ""
         record["domains"] = sorted(domains[pk])
-        records.append(_in_column_order(record, ORGANIZATIONS))
+        records.append(record)
     return _sorted(records, ORGANIZATIONS)
 
 
 def _names() -> list[Record]:
-    fields = ["organization__slug", "language", "name", "acronym", "is_preferred"]
-    records = [
-        dict(zip(NAMES.column_names, values, strict=True))
-        for values in OrganizationName.objects.order_by().values_list(*fields)
-    ]
-    return _sorted(records, NAMES)
+    records = _columns(OrganizationName, NAMES, organization="organization__slug")
+    return _sorted([record for _pk, record in records], NAMES)
 
 
 def _sources() -> list[Record]:
-    organizations = defaultdict(list)
-    for source_id, slug in Organization.sources.through.objects.order_by().values_list(
-        "source_id", "organization__slug"
-    ):
-        organizations[source_id].append(slug)
-    fields = ["pk", "url", "title", "publisher", "published_on", "accessed_on", "archive_url"]
+    organizations = _linked(Organization.sources.through, "source_id", "organization__slug")
     records = []
-    for values in Source.objects.order_by().values_list(*fields):
-        record = dict(zip(fields, values, strict=True))
-        record["organizations"] = sorted(organizations[record.pop("pk")])
+    for pk, record in _columns(Source, SOURCES):
+        record["organizations"] = sorted(organizations[pk])
         records.append(record)
     return _sorted(records, SOURCES)
 
 
 def _events() -> list[Record]:
-    sources = defaultdict(list)
-    for event_id, url in MembershipEvent.sources.through.objects.order_by().values_list(
-        "membershipevent_id", "source__url"
-    ):
-        sources[event_id].append(url)
-    fields = [
-        "pk",
-        "key",
-        "organization__slug",
-        "country",
-        "kind",
-        "announced_on",
-        "effective_on",
-        "date_precision",
-        "instrument__slug",
-        "summary",
-    ]
+    sources = _linked(MembershipEvent.sources.through, "membershipevent_id", "source__url")
     records = []
-    for values in MembershipEvent.objects.order_by().values_list(*fields):
-        record = dict(zip(fields, values, strict=True))
-        pk = record.pop("pk")
-        record["organization"] = record.pop("organization__slug")
-        record["instrument"] = record.pop("instrument__slug") or ""
+    for pk, record in _columns(
+        MembershipEvent, EVENTS, organization="organization__slug", instrument="instrument__slug"
+    ):
+        record["instrument"] = record["instrument"] or ""
         record["sources"] = sorted(sources[pk])
-        records.append(_in_column_order(record, EVENTS))
+        records.append(record)
     return _sorted(records, EVENTS)
-
-
-def _in_column_order(record: Record, table: Table) -> Record:
-    return {name: record[name] for name in table.column_names}
 
 
 # Writing ----------------------------------------------------------------------

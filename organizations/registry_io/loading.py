@@ -82,9 +82,25 @@ EVENT_FIELDS = (
     "summary",
 )
 
-OrganizationDomain = Organization.domains.through
-OrganizationSource = Organization.sources.through
-EventSource = MembershipEvent.sources.through
+# Per table: its model, the fields of its natural key and the columns compared.
+# An organization's parent_id rides along (last) but is compared separately: a
+# new organization's parent may be created in the same load.
+TABLE_MODELS: dict[str, tuple[type[models.Model], tuple[str, ...], tuple[str, ...]]] = {
+    "domains": (Domain, ("slug",), DOMAIN_FIELDS),
+    "instruments": (Instrument, ("slug",), INSTRUMENT_FIELDS),
+    "organizations": (Organization, ("slug",), (*ORGANIZATION_FIELDS, "parent_id")),
+    "names": (OrganizationName, ("organization_id", "language", "name"), NAME_FIELDS),
+    "sources": (Source, ("url",), SOURCE_FIELDS),
+    "events": (MembershipEvent, ("key",), EVENT_FIELDS),
+}
+
+# Per table with a list of links: the table the list names records of (the
+# column has its name), then the through model with its owner and target columns.
+TABLE_LINKS: dict[str, tuple[str, type[models.Model], str, str]] = {
+    "organizations": ("domains", Organization.domains.through, "organization_id", "domain_id"),
+    "sources": ("organizations", Organization.sources.through, "source_id", "organization_id"),
+    "events": ("sources", MembershipEvent.sources.through, "membershipevent_id", "source_id"),
+}
 
 
 @dataclass
@@ -143,35 +159,18 @@ def load_registry(
 class _Existing:
     """The registry as it is in the database, each table fetched once when first needed."""
 
-    @cached_property
-    def domains(self) -> dict[tuple, tuple[int, tuple]]:
-        return _fetch(Domain, ("slug",), DOMAIN_FIELDS)
+    def __init__(self) -> None:
+        self._tables: dict[str, dict[tuple, tuple[int, tuple]]] = {}
 
-    @cached_property
-    def instruments(self) -> dict[tuple, tuple[int, tuple]]:
-        return _fetch(Instrument, ("slug",), INSTRUMENT_FIELDS)
-
-    @cached_property
-    def organizations(self) -> dict[tuple, tuple[int, tuple]]:
-        # parent_id rides along (last) but is compared separately: a new
-        # organization's parent may be created in the same load.
-        return _fetch(Organization, ("slug",), (*ORGANIZATION_FIELDS, "parent_id"))
+    def table(self, name: str) -> dict[tuple, tuple[int, tuple]]:
+        """The table's records by natural key, each as (id, the compared columns' values)."""
+        if name not in self._tables:
+            self._tables[name] = _fetch(*TABLE_MODELS[name])
+        return self._tables[name]
 
     @cached_property
     def organization_slugs(self) -> dict[int, str]:
-        return {pk: slug for (slug,), (pk, _values) in self.organizations.items()}
-
-    @cached_property
-    def names(self) -> dict[tuple, tuple[int, tuple]]:
-        return _fetch(OrganizationName, ("organization_id", "language", "name"), NAME_FIELDS)
-
-    @cached_property
-    def sources(self) -> dict[tuple, tuple[int, tuple]]:
-        return _fetch(Source, ("url",), SOURCE_FIELDS)
-
-    @cached_property
-    def events(self) -> dict[tuple, tuple[int, tuple]]:
-        return _fetch(MembershipEvent, ("key",), EVENT_FIELDS)
+        return {pk: slug for (slug,), (pk, _values) in self.table("organizations").items()}
 
     def links(self, through: type[models.Model], owner: str, target: str) -> list[tuple]:
         return list(through.objects.order_by().values_list("pk", owner, target))
@@ -205,19 +204,15 @@ def _check_references(dataset: Dataset, existing: _Existing) -> list[Problem]:
     problems: list[Problem] = []
     rows = dataset.rows
     needs_organizations = any(rows[t] for t in ("organizations", "names", "sources", "events"))
+
+    def known_in(table: str) -> set[str]:
+        return _keys(dataset, table) | {key for (key,) in existing.table(table)}
+
     known = {
-        "domain": (_keys(dataset, "domains") | {k for (k,) in existing.domains})
-        if rows["organizations"]
-        else set(),
-        "organization": (_keys(dataset, "organizations") | {k for (k,) in existing.organizations})
-        if needs_organizations
-        else set(),
-        "instrument": (_keys(dataset, "instruments") | {k for (k,) in existing.instruments})
-        if rows["events"]
-        else set(),
-        "source": (_keys(dataset, "sources") | {k for (k,) in existing.sources})
-        if rows["events"]
-        else set(),
+        "domain": known_in("domains") if rows["organizations"] else set(),
+        "organization": known_in("organizations") if needs_organizations else set(),
+        "instrument": known_in("instruments") if rows["events"] else set(),
+        "source": known_in("sources") if rows["events"] else set(),
     }
     tables = {
         "domain": "domains",
@@ -262,7 +257,8 @@ def _check_references(dataset: Dataset, existing: _Existing) -> list[Problem]:
 def _check_parent_cycles(rows: list[Row], existing: _Existing) -> list[Problem]:
     slugs = existing.organization_slugs
     parents = {
-        slug: slugs.get(values[-1]) for (slug,), (_pk, values) in existing.organizations.items()
+        slug: slugs.get(values[-1])
+        for (slug,), (_pk, values) in existing.table("organizations").items()
     }
     for row in rows:
         if row_key(row) and row.is_valid("parent"):
@@ -293,7 +289,7 @@ def _check_preferred_names(rows: list[Row], existing: _Existing) -> list[Problem
     preferred_now = {
         (organization_id, language): name
         for (organization_id, language, name), (_pk, (_acronym, is_preferred)) in (
-            existing.names.items()
+            existing.table("names").items()
         )
         if is_preferred
     }
@@ -303,7 +299,7 @@ def _check_preferred_names(rows: list[Row], existing: _Existing) -> list[Problem
         if key is None or not row.values["is_preferred"] or not row.is_valid("organization"):
             continue
         slug, language, name = key
-        found = existing.organizations.get((slug,))
+        found = existing.table("organizations").get((slug,))
         current = preferred_now.get((found[0], language)) if found else None
         if current is not None and current != name and (slug, language, current) not in listed:
             problems.append(
@@ -375,7 +371,7 @@ class _Writer:
             if saved is not None:
                 pairs = saved.pks.items()
             else:
-                pairs = ((key, pk) for key, (pk, _values) in getattr(self.existing, table).items())
+                pairs = ((key, pk) for key, (pk, _values) in self.existing.table(table).items())
             self.pk_maps[table] = {key: pk for (key,), pk in pairs}
         return self.pk_maps[table]
 
@@ -385,9 +381,7 @@ class _Writer:
         desired = {
             (row.values["slug"],): {"name": row.values["name"]} for row in self.rows["domains"]
         }
-        saved = self._save(
-            Domain, "domains", ("slug",), DOMAIN_FIELDS, desired, self.existing.domains
-        )
+        saved = self._save("domains", desired)
         self._count("domains", saved)
 
     def _instruments(self) -> None:
@@ -395,19 +389,12 @@ class _Writer:
             (row.values["slug"],): {name: row.values[name] for name in INSTRUMENT_FIELDS}
             for row in self.rows["instruments"]
         }
-        saved = self._save(
-            Instrument,
-            "instruments",
-            ("slug",),
-            INSTRUMENT_FIELDS,
-            desired,
-            self.existing.instruments,
-        )
+        saved = self._save("instruments", desired)
         self._count("instruments", saved)
 
     def _organizations(self) -> None:
         rows = self.rows["organizations"]
-        existing = self.existing.organizations
+        existing = self.existing.table("organizations")
         desired = {
             (row.values["slug"],): {
                 **{name: row.values[name] for name in ORGANIZATION_FIELDS},
@@ -421,29 +408,15 @@ class _Writer:
             return {**values, "parent_id": pks[(parent,)] if parent else None}
 
         saved = self._save(
-            Organization,
             "organizations",
-            ("slug",),
-            (*ORGANIZATION_FIELDS, "parent_id"),
             desired,
-            existing,
             waves=_parents_first(
                 {slug: values["parent_id"] for (slug,), values in desired.items()},
                 {slug for (slug,) in existing},
             ),
             resolve=resolve,
         )
-        pks = self._pks("organizations")
-        domain_pks = self._pks("domains")
-        relinked = self._sync_links(
-            OrganizationDomain,
-            "organization_id",
-            "domain_id",
-            {
-                pks[row.values["slug"]]: {domain_pks[slug] for slug in row.values["domains"]}
-                for row in rows
-            },
-        )
+        relinked = self._relink("organizations", rows)
         self._count("organizations", saved, relinked, touch=Organization)
 
     def _names(self) -> None:
@@ -455,14 +428,7 @@ class _Writer:
             }
             for row in self.rows["names"]
         }
-        saved = self._save(
-            OrganizationName,
-            "names",
-            ("organization_id", "language", "name"),
-            NAME_FIELDS,
-            desired,
-            self.existing.names,
-        )
+        saved = self._save("names", desired)
         self._count("names", saved)
 
     def _sources(self) -> None:
@@ -470,22 +436,8 @@ class _Writer:
         desired = {
             (row.values["url"],): {name: row.values[name] for name in SOURCE_FIELDS} for row in rows
         }
-        saved = self._save(
-            Source, "sources", ("url",), SOURCE_FIELDS, desired, self.existing.sources
-        )
-        pks = self._pks("sources")
-        organization_pks = self._pks("organizations")
-        relinked = self._sync_links(
-            OrganizationSource,
-            "source_id",
-            "organization_id",
-            {
-                pks[row.values["url"]]: {
-                    organization_pks[slug] for slug in row.values["organizations"]
-                }
-                for row in rows
-            },
-        )
+        saved = self._save("sources", desired)
+        relinked = self._relink("sources", rows)
         self._count("sources", saved, relinked)
 
     def _events(self) -> None:
@@ -509,41 +461,30 @@ class _Writer:
                 else None,
                 "summary": values["summary"],
             }
-        saved = self._save(
-            MembershipEvent, "events", ("key",), EVENT_FIELDS, desired, self.existing.events
-        )
-        source_pks = self._pks("sources") if any(r.values["sources"] for r in rows) else {}
-        relinked = self._sync_links(
-            EventSource,
-            "membershipevent_id",
-            "source_id",
-            {
-                saved.pks[(row.values["key"],)]: {source_pks[url] for url in row.values["sources"]}
-                for row in rows
-            },
-        )
+        saved = self._save("events", desired)
+        relinked = self._relink("events", rows)
         self._count("events", saved, relinked, touch=MembershipEvent)
 
     # Building blocks.
 
     def _save(
         self,
-        model: type[models.Model],
         table: str,
-        key_fields: tuple[str, ...],
-        fields: tuple[str, ...],
         desired: dict[tuple, dict[str, Any]],
-        existing: dict[tuple, tuple[int, tuple]],
         *,
         waves: list[list[tuple]] | None = None,
         resolve: Callable[[dict[str, Any], dict[tuple, int]], dict[str, Any]] | None = None,
     ) -> _Saved:
         """Create the records that are new and update the fields that changed.
 
+        The table's model, key and compared columns are those of TABLE_MODELS;
+        what is new or changed is judged against the table as it was.
         `waves` orders the keys when new records name one another (parents
         before children); `resolve(values, pks)` turns such names into ids
         once the records they name exist.
         """
+        model, key_fields, fields = TABLE_MODELS[table]
+        existing = self.existing.table(table)
         has_timestamp = any(f.name == "updated_at" for f in model._meta.concrete_fields)
         pks = {key: pk for key, (pk, _values) in existing.items()}
         created: set[tuple] = set()
@@ -609,6 +550,25 @@ class _Writer:
                     _("%(table)s: %(done)s of %(total)s created")
                     % {"table": table, "done": f"{done:,}", "total": f"{total:,}"}
                 )
+
+    def _relink(self, table: str, rows: list[Row]) -> set[int]:
+        """Link each row's record to exactly the records its list of links names (TABLE_LINKS).
+
+        Returns the records whose links changed.
+        """
+        linked, through, owner, target = TABLE_LINKS[table]
+        (key,) = TABLES_BY_NAME[table].key
+        pks = self._pks(table)
+        linked_pks = self._pks(linked) if any(row.values[linked] for row in rows) else {}
+        return self._sync_links(
+            through,
+            owner,
+            target,
+            {
+                pks[row.values[key]]: {linked_pks[name] for name in row.values[linked]}
+                for row in rows
+            },
+        )
 
     def _sync_links(
         self,

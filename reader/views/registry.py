@@ -77,18 +77,12 @@ def spreadsheet_safe(value: str) -> str:
 
 def _export_rows(request: HttpRequest, organizations: Iterable[Organization]) -> Iterator[dict]:
     for organization in organizations:
-        yield {
-            "slug": organization.slug,
-            "name": organization.name,
-            "acronym": organization.acronym,
-            "kind": organization.kind,
-            "un_related": organization.un_related,
+        row = {
+            **organization.open_data(),
             "status": organization.status,
-            "parent": organization.parent.slug if organization.parent else None,
-            "domains": [domain.slug for domain in organization.domains.all()],
-            "wikidata_id": organization.wikidata_id,
             "url": request.build_absolute_uri(organization.get_absolute_url()),
         }
+        yield {column: row[column] for column in EXPORT_COLUMNS}
 
 
 def export_csv(request: HttpRequest, organizations: Iterable[Organization]) -> HttpResponse:
@@ -119,11 +113,18 @@ EXPORTS = {"csv": export_csv, "json": export_json}
 
 
 class PaginatedFilterView(FilterView):
-    """A filtered list in pages of PAGE_SIZE; a page that is not a page number is a 404."""
+    """A filtered public list in pages of PAGE_SIZE; a page that is not a page number is a 404.
+
+    It is a `public_page` whose parameters are its filters and the page number.
+    """
 
     paginate_by = PAGE_SIZE
     # An invalid field is reported on the form and left out; the valid ones still filter.
     strict = False
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        parameters = [*self.filterset_class.base_filters, "page"]
+        return public_page(super().dispatch, parameters=parameters)(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -134,9 +135,6 @@ class PaginatedFilterView(FilterView):
         return context
 
 
-@method_decorator(
-    public_page(parameters=[*OrganizationFilter.base_filters, "page"]), name="dispatch"
-)
 class OrganizationListView(PaginatedFilterView):
     """The registry: filter, sort, page through and download organizations."""
 
@@ -360,18 +358,13 @@ class OrganizationDetailView(DetailView):
         return context
 
 
-@method_decorator(
-    public_page(parameters=[*MembershipEventFilter.base_filters, "page"]), name="dispatch"
-)
 class MembershipEventListView(PaginatedFilterView):
     """Every membership event, newest first, filterable."""
 
     filterset_class = MembershipEventFilter
+    queryset = MembershipEvent.objects.for_list().newest_first()
     template_name = "organizations/membershipevent_list.html"
     context_object_name = "events"
-
-    def get_queryset(self):
-        return MembershipEvent.objects.for_list().newest_first()
 
 
 @method_decorator(public_page(parameters=[]), name="dispatch")
