@@ -1,8 +1,9 @@
 """Exporting the registry in the exchange format, deterministically.
 
-Rows are sorted by natural key and lists inside a row are sorted, in Python
-rather than by the database's collation, so that SQLite and PostgreSQL write
-byte-identical files for the same registry.
+Rows are sorted by natural key and lists inside a row are sorted (an event's
+sources primary first, as it cites them), in Python rather than by the
+database's collation, so that SQLite and PostgreSQL write byte-identical
+files for the same registry.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import (
@@ -99,6 +101,7 @@ def _organizations() -> list[Record]:
         "website",
         "wikidata_id",
         "description",
+        "relation",
     ]
     records = []
     for values in Organization.objects.order_by().values_list(*fields):
@@ -125,21 +128,36 @@ def _sources() -> list[Record]:
         "source_id", "organization__slug"
     ):
         organizations[source_id].append(slug)
-    fields = ["pk", "url", "title", "publisher", "published_on", "accessed_on", "archive_url"]
+    fields = [
+        "pk",
+        "url",
+        "title",
+        "publisher",
+        "published_on",
+        "accessed_on",
+        "archive_url",
+        "kind",
+        "note",
+    ]
     records = []
     for values in Source.objects.order_by().values_list(*fields):
         record = dict(zip(fields, values, strict=True))
         record["organizations"] = sorted(organizations[record.pop("pk")])
-        records.append(record)
+        records.append(_in_column_order(record, SOURCES))
     return _sorted(records, SOURCES)
+
+
+def _citation_order(sources: list[tuple[str, str]]) -> list[str]:
+    """Source URLs as an event cites them: primary first (the kinds sort so), then by URL."""
+    return [url for _kind, url in sorted(sources)]
 
 
 def _events() -> list[Record]:
     sources = defaultdict(list)
-    for event_id, url in MembershipEvent.sources.through.objects.order_by().values_list(
-        "membershipevent_id", "source__url"
+    for event_id, kind, url in MembershipEvent.sources.through.objects.order_by().values_list(
+        "membershipevent_id", "source__kind", "source__url"
     ):
-        sources[event_id].append(url)
+        sources[event_id].append((kind, url))
     fields = [
         "pk",
         "key",
@@ -151,6 +169,8 @@ def _events() -> list[Record]:
         "date_precision",
         "instrument__slug",
         "summary",
+        "verified_at",
+        "verified_source__url",
     ]
     records = []
     for values in MembershipEvent.objects.order_by().values_list(*fields):
@@ -158,7 +178,12 @@ def _events() -> list[Record]:
         pk = record.pop("pk")
         record["organization"] = record.pop("organization__slug")
         record["instrument"] = record.pop("instrument__slug") or ""
-        record["sources"] = sorted(sources[pk])
+        record["sources"] = _citation_order(sources[pk])
+        # A verification holds while the event cites its source (MembershipEvent.is_verified).
+        verified_at, verified_source = record.pop("verified_at"), record.pop("verified_source__url")
+        holds = verified_at is not None and verified_source in record["sources"]
+        record["verified_on"] = timezone.localdate(verified_at) if holds else None
+        record["verified_source"] = verified_source if holds else ""
         records.append(_in_column_order(record, EVENTS))
     return _sorted(records, EVENTS)
 
