@@ -10,7 +10,7 @@ PORT ?= 8000
 WORKERS ?= auto
 TEST_ARGS ?=
 
-.PHONY: help install chromium run test test-browser lint format migrations-check messages demo-check bench clean lock
+.PHONY: help install chromium run test test-browser lint format migrations-check messages demo-check sources-check bench clean lock
 
 help:
 	@echo "make run              serve the demo site on http://$(HOST):$(PORT)/ (SQLite)"
@@ -20,6 +20,7 @@ help:
 	@echo "make migrations-check fail when a model change lacks its migration"
 	@echo "make bench            the scale data set and the load benchmark (SCALE=small|full|tenfold)"
 	@echo "make demo-check       seed a fresh demo database and run check_claims on it"
+	@echo "make sources-check    load the bundled registry afresh and run check_sources on it"
 
 # The stamp is newer than the lock file once the virtualenv matches it, so a
 # second `make install` does nothing.
@@ -82,6 +83,13 @@ demo-check: install messages
 	DJANGO_DEBUG=true DATABASE_URL=sqlite:///var/demo-check.sqlite3 $(MANAGE) load_registry -v 0
 	DJANGO_DEBUG=true DATABASE_URL=sqlite:///var/demo-check.sqlite3 $(MANAGE) seed_demo > /dev/null
 	DJANGO_DEBUG=true DATABASE_URL=sqlite:///var/demo-check.sqlite3 $(MANAGE) check_claims
+
+# Every bundled event cites a document, and no source is a bare site address.
+sources-check: install
+	rm -f var/sources-check.sqlite3 && mkdir -p var
+	DJANGO_DEBUG=true DATABASE_URL=sqlite:///var/sources-check.sqlite3 $(MANAGE) migrate --no-input -v 0
+	DJANGO_DEBUG=true DATABASE_URL=sqlite:///var/sources-check.sqlite3 $(MANAGE) load_registry -v 0
+	DJANGO_DEBUG=true DATABASE_URL=sqlite:///var/sources-check.sqlite3 $(MANAGE) check_sources
 
 bench: install messages
 	bash bench/run $(SCALE)

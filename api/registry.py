@@ -67,10 +67,12 @@ def _sources(sources: Iterable) -> list[dict[str, Any]]:
         {
             "url": source.url,
             "title": source.title,
+            "kind": source.kind,
             "publisher": source.publisher,
             "published_on": source.published_on,
             "accessed_on": source.accessed_on,
             "archive_url": source.archive_url,
+            "note": source.note,
         }
         for source in sources
     ]
@@ -78,6 +80,7 @@ def _sources(sources: Iterable) -> list[dict[str, Any]]:
 
 def event_out(event: MembershipEvent, links: Links, *, organization_slug: str) -> dict[str, Any]:
     """An event as the API shows it; its instrument and sources must be loaded."""
+    verified_against = event.verification_source
     return {
         "key": event.key,
         "organization": organization_slug,
@@ -89,7 +92,11 @@ def event_out(event: MembershipEvent, links: Links, *, organization_slug: str) -
         "instrument": event.instrument.slug if event.instrument_id else None,
         "summary": event.summary,
         "sources": _sources(event.sources.all()),
-        "verified": event.is_verified,
+        "has_primary_source": event.has_primary_source,
+        "verified": verified_against is not None,
+        "verification": {"source": verified_against.url, "verified_at": event.verified_at}
+        if verified_against is not None
+        else None,
         "api_url": links.api("event", key=event.key),
     }
 
@@ -184,10 +191,10 @@ def get_organization(
         "website": organization.website,
         "description": organization.description,
         "status_on": status_on,
-        "status": membership_status(registry_events, status_on),
+        "status": membership_status(registry_events, status_on, organization.relation),
         "status_periods": [
             {"start": period.start, "end": period.end, "status": period.status}
-            for period in status_periods(registry_events)
+            for period in status_periods(registry_events, organization.relation)
         ],
         "names": [
             {

@@ -11,8 +11,8 @@ from pydantic import BeforeValidator, StringConstraints
 
 from articles.models import Claim, Evidence
 from articles.text.anchors import AnchorState
-from organizations.models import Instrument, MembershipEvent, Organization
-from organizations.status import Status
+from organizations.models import Instrument, MembershipEvent, Organization, Source
+from organizations.status import Relation, Status
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Form fields refuse NUL, and PostgreSQL cannot store it.
@@ -37,6 +37,7 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=
 LongSlug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=200)]
 Language = Annotated[str, Field(description="A language code, such as en or zh-hans.")]
 StatusValue = choice(Status)
+RelationValue = choice(Relation)
 
 
 # Parameters
@@ -53,11 +54,14 @@ def search_text(description: str) -> Any:
 class OrganizationQuery(Schema):
     q: str | None = search_text("Part of a name or alias in any language, or an acronym.")
     kind: choice(Organization.Kind) | None = None
+    relation: RelationValue | None = Field(
+        None, description="What the United States is to the organization."
+    )
     un_related: bool | None = Field(
         None, description="As the instrument that names the organization classifies it."
     )
     domain: Slug | None = Field(None, description="A domain slug, such as health.")
-    status: StatusValue | None = Field(None, description="The US membership status today.")
+    status: StatusValue | None = Field(None, description="The US status today.")
     instrument: Slug | None = Field(
         None, description="An instrument slug: organizations with an event under it."
     )
@@ -106,10 +110,21 @@ class IndexOut(Schema):
 class SourceOut(Schema):
     url: str
     title: str
+    kind: choice(Source.Kind) = Field(
+        description="primary: the act itself or the organization's or depositary's own notice; "
+        "secondary: a news organization or reference publication; tertiary: encyclopedias "
+        "and aggregators."
+    )
     publisher: str
     published_on: datetime.date | None
     accessed_on: datetime.date | None
-    archive_url: str
+    archive_url: str = Field(description="An archived copy; empty when there is none.")
+    note: str = Field(description="What a fact-checker should know about the source.")
+
+
+class VerificationOut(Schema):
+    source: str = Field(description="The URL of the source the event was verified against.")
+    verified_at: datetime.datetime
 
 
 class NameOut(Schema):
@@ -129,8 +144,14 @@ class EventOut(Schema):
     date_precision: choice(MembershipEvent.Precision)
     instrument: str | None = Field(description="The instrument's slug.")
     summary: str
-    sources: list[SourceOut]
-    verified: bool = Field(description="A moderator verified it and it cites a source.")
+    sources: list[SourceOut] = Field(description="Primary sources first.")
+    has_primary_source: bool = Field(description="At least one source is primary.")
+    verified: bool = Field(
+        description="A moderator verified it against one of its sources (see `verification`)."
+    )
+    verification: VerificationOut | None = Field(
+        description="Which source a moderator verified it against, and when; null if unverified."
+    )
     api_url: str
 
 
@@ -139,11 +160,12 @@ class OrganizationOut(Schema):
     name: str
     acronym: str
     kind: choice(Organization.Kind)
+    relation: RelationValue = Field(description="What the United States is to it.")
     un_related: bool
     parent: str | None = Field(description="The parent organization's slug.")
     domains: list[str]
     wikidata_id: str
-    status: StatusValue = Field(description="The US membership status today.")
+    status: StatusValue = Field(description="The US status today.")
     url: str = Field(description="The organization's public page.")
     api_url: str
 
@@ -159,6 +181,7 @@ class OrganizationDetailOut(Schema):
     name: str
     acronym: str
     kind: choice(Organization.Kind)
+    relation: RelationValue = Field(description="What the United States is to it.")
     un_related: bool
     parent: str | None
     domains: list[str]
@@ -168,7 +191,7 @@ class OrganizationDetailOut(Schema):
     wikidata_id: str
     description: str
     status_on: datetime.date
-    status: StatusValue = Field(description="The US membership status on `status_on`.")
+    status: StatusValue = Field(description="The US status on `status_on`.")
     status_periods: list[PeriodOut]
     names: list[NameOut]
     events: list[EventOut]

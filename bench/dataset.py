@@ -51,6 +51,7 @@ from organizations.models import (
     Organization,
     OrganizationName,
     Source,
+    wayback_url,
 )
 from organizations.registry_io import BUNDLED_REGISTRY, load_registry
 
@@ -251,6 +252,12 @@ MEMBER_NEXT = (
 )
 PENDING_NEXT = ((M.WITHDRAWAL_EFFECTIVE, 3), (M.WITHDRAWAL_RETRACTED, 1))
 OUT_NEXT = ((M.REJOINED, 3), (M.OBSERVER_STATUS, 1), (M.REVIEW_ORDERED, 1))
+# Most sources are news reports; about a third are official texts.
+SOURCE_KINDS = (
+    (Source.Kind.PRIMARY, 3),
+    (Source.Kind.SECONDARY, 6),
+    (Source.Kind.TERTIARY, 1),
+)
 
 VERBS = {
     "en": {
@@ -486,13 +493,17 @@ def source_drafts(*, rng: random.Random, scale: Scale) -> list[Source]:
     sources = []
     for index in range(1, scale.sources + 1):
         published_on = _date_in(rng, datetime.date(2017, 1, 1), LAST_EVENT_DATE)
+        url = f"https://sources.example.org/bench/{index:05d}"
+        accessed_on = published_on + datetime.timedelta(days=rng.randint(0, 30))
         sources.append(
             Source(
-                url=f"https://sources.example.org/bench/{index:05d}",
+                url=url,
                 title=f"Statement on international cooperation, number {index}",
+                kind=_weighted(rng, SOURCE_KINDS),
                 publisher=rng.choice(PUBLISHERS),
                 published_on=published_on,
-                accessed_on=published_on + datetime.timedelta(days=rng.randint(0, 30)),
+                accessed_on=accessed_on,
+                archive_url=wayback_url(url, accessed_on) if rng.random() < 0.8 else "",
             )
         )
     return sources
@@ -537,9 +548,14 @@ def event_drafts(
     scale: Scale,
     drafts: Sequence[_OrganizationDraft],
     instruments: Sequence[Instrument],
+    sources: Sequence[Source],
     moderator,
-) -> list[MembershipEvent]:
-    """Unsaved events in date order per organization; each draft's `events` lists its own."""
+) -> list[tuple[MembershipEvent, list[Source]]]:
+    """Unsaved events in date order per organization, each with the sources it cites.
+
+    Each draft's `events` lists its own. Half the events citing a source are
+    verified against their first one.
+    """
     verified_at = timezone.make_aware(datetime.datetime(2026, 1, 15, 9, 0))
     events = []
     number = 0
@@ -556,7 +572,8 @@ def event_drafts(
                 effective_on = announced_on
             elif kind == M.WITHDRAWAL_ANNOUNCED and rng.random() < 0.3:
                 effective_on = announced_on + datetime.timedelta(days=365)
-            verified = rng.random() < 0.5
+            cited = rng.sample(sources, k=min(len(sources), rng.choice((0, 1, 1, 2))))
+            verified = bool(cited) and rng.random() < 0.5
             event = MembershipEvent(
                 key=f"bench-event-{number:06d}",
                 organization=organization,
@@ -571,12 +588,13 @@ def event_drafts(
                 ),
                 verified_by=moderator if verified else None,
                 verified_at=verified_at if verified else None,
+                verified_source=cited[0] if verified else None,
             )
             draft.events.append(event)
-            events.append(event)
+            events.append((event, cited))
     # The list the load test filters by has events at every scale.
     if instruments and events:
-        events[-1].instrument = instruments[0]
+        events[-1][0].instrument = instruments[0]
     return events
 
 
@@ -770,19 +788,23 @@ def _write_registry(
         ]
         _timed(report, progress, started, "organization sources", len(_bulk(through, links)))
 
-    events = _bulk(
-        MembershipEvent,
-        event_drafts(
-            rng=rng, scale=scale, drafts=drafts, instruments=instruments, moderator=moderator
-        ),
+    cited = event_drafts(
+        rng=rng,
+        scale=scale,
+        drafts=drafts,
+        instruments=instruments,
+        sources=sources,
+        moderator=moderator,
     )
+    events = _bulk(MembershipEvent, (event for event, _sources in cited))
     _timed(report, progress, started, "membership events", len(events))
     if sources:
         through = MembershipEvent.sources.through
-        links = []
-        for event in events:
-            for source in rng.sample(sources, k=min(len(sources), rng.choice((0, 1, 1, 2)))):
-                links.append(through(membershipevent_id=event.pk, source_id=source.pk))
+        links = [
+            through(membershipevent_id=event.pk, source_id=source.pk)
+            for event, event_sources in cited
+            for source in event_sources
+        ]
         _timed(report, progress, started, "event sources", len(_bulk(through, links)))
     return drafts
 

@@ -68,10 +68,15 @@ Not every institution has been abandoned. The United States remains a member of 
 
 # Each claim: its statement and kind, a verdict, the quote that anchors it in
 # each language, and its evidence as (record type, natural key, relation, note).
+# Every record cited rests on a primary source (an instrument's own text, an
+# event citing an official text) or on an event verified against a source.
 # A figure may say how to measure it in the registry (a FigureCheck).
+UNESCO = "united-nations-educational-scientific-and-cultural-organization"
+# The memorandum's organizations, counted by any event under it: for UN
+# Secretariat units and expert bodies it ends participation, not a membership.
 MEMORANDUM_FIGURE = {
     "measure": "organizations_with_event_under_instrument",
-    "event_kind": "withdrawal_announced",
+    "event_kind": "",
     "instrument": "memorandum-2026-01-07",
 }
 CLAIMS = [
@@ -135,6 +140,18 @@ CLAIMS = [
         },
         "evidence": [
             ("instrument", "eo-14199", "supports", ""),
+            (
+                "event",
+                "united-nations-human-rights-council-participation-ended-2025-02-04",
+                "supports",
+                "",
+            ),
+            (
+                "event",
+                "united-nations-relief-and-works-agency-for-palestine-refugees-in-the-near-east-funding-ceased-2025-02-04",
+                "supports",
+                "",
+            ),
             ("organization", "united-nations-human-rights-council", "context", ""),
         ],
     },
@@ -148,12 +165,9 @@ CLAIMS = [
             "en": "the United States left in 1984, returned in 2003 and left again at the end of 2018",
         },
         "evidence": [
-            (
-                "organization",
-                "united-nations-educational-scientific-and-cultural-organization",
-                "supports",
-                "",
-            )
+            ("event", f"{UNESCO}-withdrawal-effective-1984-12-31", "supports", ""),
+            ("event", f"{UNESCO}-rejoined-2003-10-01", "supports", ""),
+            ("event", f"{UNESCO}-withdrawal-announced-2017-10-12", "supports", ""),
         ],
     },
     {
@@ -164,14 +178,7 @@ CLAIMS = [
             "zh-hans": "退出将于2026年12月31日生效",
             "en": "to take effect on 31 December 2026",
         },
-        "evidence": [
-            (
-                "event",
-                "united-nations-educational-scientific-and-cultural-organization-withdrawal-announced-2025-07-22",
-                "supports",
-                "",
-            )
-        ],
+        "evidence": [("event", f"{UNESCO}-withdrawal-announced-2025-07-22", "supports", "")],
     },
     {
         "statement": "The United States left the board of the Green Climate Fund on 8 January 2026.",
@@ -198,8 +205,8 @@ CLAIMS = [
         },
         "evidence": [
             (
-                "instrument",
-                "budget-request-fy2026",
+                "event",
+                "united-nations-funding-cut-2025-05-30-cio",
                 "context",
                 "The registry records this request's cuts, but no source it holds gives these figures.",
             )
@@ -215,9 +222,9 @@ CLAIMS = [
             "en": "The United States remains a member of the United Nations, the World Bank and the International Monetary Fund",
         },
         "evidence": [
-            ("organization", "united-nations", "supports", ""),
-            ("organization", "world-bank", "supports", ""),
-            ("organization", "international-monetary-fund", "supports", ""),
+            ("event", "united-nations-joined-1945-10-24", "supports", ""),
+            ("event", "world-bank-joined-1945-12-27", "supports", ""),
+            ("event", "international-monetary-fund-joined-1945-12-27", "supports", ""),
         ],
     },
 ]

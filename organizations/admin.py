@@ -16,21 +16,12 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation, helpers
 from django.contrib.admin.utils import NestedObjects
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    Exists,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext, ngettext
@@ -45,6 +36,7 @@ from organizations.changelists import (
     RecordListFilter,
     RegistryChangeList,
 )
+from organizations.forms import EventVerificationForm, SourceForm
 from organizations.models import (
     Domain,
     Instrument,
@@ -55,10 +47,12 @@ from organizations.models import (
 )
 from organizations.services import (
     EVENT_FACTS,
+    VERIFICATION_FIELDS,
     membership_event_verifications_withdraw,
     membership_events_verify,
     registry_change,
     verification_withdraw_if_facts_changed,
+    verification_withdraw_if_source_dropped,
 )
 from organizations.status import Status
 
@@ -77,7 +71,7 @@ reversion.register(Source)
 # Verification is left out of the recorded versions so that reverting an
 # event or recovering a deleted one never restores a verification: the event
 # comes back unverified and a moderator verifies it again.
-reversion.register(MembershipEvent, exclude=("verified_by", "verified_at"))
+reversion.register(MembershipEvent, exclude=VERIFICATION_FIELDS)
 
 
 def search_words(search_term: str) -> Iterator[str]:
@@ -238,7 +232,7 @@ class USStatusFilter(admin.SimpleListFilter):
 
 
 class VerifiedFilter(ConditionFilter):
-    """Events shown as verified: verified by a moderator and citing a source."""
+    """Events shown as verified: verified against a source they cite."""
 
     title = _("verified")
     parameter_name = "verified"
@@ -318,12 +312,13 @@ class OrganizationAdmin(RegistryAdmin):
         "name",
         "acronym",
         "kind",
+        "relation",
         "un_related",
         "us_status",
         "parent",
         "updated_at",
     )
-    list_filter = ("kind", "un_related", "domains", USStatusFilter)
+    list_filter = ("kind", "relation", "un_related", "domains", USStatusFilter)
     paginator = EstimatedCountPaginator
     # Counting the organizations of each status would derive the status of
     # every organization on each visit.
@@ -335,7 +330,7 @@ class OrganizationAdmin(RegistryAdmin):
     filter_horizontal = ("domains",)
     inlines = (OrganizationNameInline, MembershipEventInline)
     fieldsets = (
-        (None, {"fields": ("name", "acronym", "slug", "kind", "un_related", "parent")}),
+        (None, {"fields": ("name", "acronym", "slug", "kind", "relation", "un_related", "parent")}),
         (
             _("Details"),
             {
@@ -435,6 +430,7 @@ class MembershipEventAdmin(RegistryAdmin):
         "announced_on",
         "effective_on",
         "instrument",
+        "primary_source",
         "verified",
     )
     list_filter = (
@@ -456,33 +452,21 @@ class MembershipEventAdmin(RegistryAdmin):
     search_fields = ("key", "summary", "organization__name", "organization__acronym")
     search_help_text = _("Key, summary, or the organization's name or acronym in any language.")
     autocomplete_fields = ("organization", "instrument", "sources")
-    readonly_fields = ("verified_by", "verified_at")
+    readonly_fields = VERIFICATION_FIELDS
     actions = ("verify", "withdraw_verification")
     fieldsets = (
         (None, {"fields": ("organization", "country", "kind", "key")}),
         (_("Dates"), {"fields": ("announced_on", "effective_on", "date_precision")}),
         (_("Evidence"), {"fields": ("instrument", "summary", "sources")}),
-        (_("Verification"), {"fields": ("verified_by", "verified_at")}),
+        (_("Verification"), {"fields": VERIFICATION_FIELDS}),
     )
 
     def get_queryset(self, request):
-        # What `MembershipEventQuerySet.verified` means, asked of each listed row
-        # (a source looked up by the event's index) rather than as a set of
-        # every verified event that PostgreSQL would build on each visit.
-        cites_a_source = MembershipEvent.sources.through.objects.filter(
-            membershipevent_id=OuterRef("pk")
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                verified_with_source=Case(
-                    When(verified_at__isnull=False, then=Exists(cites_a_source)),
-                    default=Value(False),
-                    output_field=BooleanField(),
-                )
-            )
-        )
+        # What `MembershipEventQuerySet.verified` and `with_primary_source` mean,
+        # asked of each listed row (its sources looked up by the event's index)
+        # rather than as sets of every such event that PostgreSQL would build
+        # on each visit.
+        return super().get_queryset(request).with_source_quality()
 
     def get_search_results(self, request, queryset, search_term):
         for word in search_words(search_term):
@@ -495,9 +479,13 @@ class MembershipEventAdmin(RegistryAdmin):
             )
         return queryset, False
 
-    @admin.display(description=_("verified"), boolean=True, ordering="verified_with_source")
+    @admin.display(description=_("verified"), boolean=True, ordering="verification_holds")
     def verified(self, event: MembershipEvent) -> bool:
-        return event.verified_with_source
+        return event.verification_holds
+
+    @admin.display(description=_("primary source"), boolean=True, ordering="cites_primary")
+    def primary_source(self, event: MembershipEvent) -> bool:
+        return event.cites_primary
 
     def has_verify_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("organizations.verify_membershipevent")
@@ -508,29 +496,75 @@ class MembershipEventAdmin(RegistryAdmin):
         if withdrawn:
             _warn_withdrawn(request, [obj])
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if verification_withdraw_if_source_dropped(event=form.instance):
+            messages.warning(
+                request,
+                gettext(
+                    "The verification of %(event)s was withdrawn because the event no longer "
+                    "cites the source it was verified against; a moderator must verify it again."
+                )
+                % {"event": form.instance.key},
+            )
+
     @_verification_action(_("Verify selected events"))
     def verify(self, request, queryset):
-        verified, skipped = membership_events_verify(events=queryset, by=request.user)
-        for event in verified:
-            self.log_change(request, event, gettext("Verified."))
-        if verified:
+        """Ask, on a page of its own, which source confirms each event; then verify them."""
+        events = list(
+            queryset.select_related("organization")
+            .prefetch_related("sources")
+            .order_by("organization__name", "pk")
+        )
+        sourced = [event for event in events if event.sources.all()]
+        unsourced = [event for event in events if not event.sources.all()]
+        if unsourced:
+            self.message_user(
+                request,
+                ngettext(
+                    "Not verified, because it cites no source: %(events)s.",
+                    "Not verified, because they cite no source: %(events)s.",
+                    len(unsourced),
+                )
+                % {"events": _describe(unsourced)},
+                messages.WARNING,
+            )
+        if not sourced:
+            return None
+        form = EventVerificationForm(
+            request.POST if "post" in request.POST else None, events=sourced
+        )
+        if form.is_valid():
+            try:
+                verified = membership_events_verify(choices=form.choices(), by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            for event, source in form.choices():
+                self.log_change(
+                    request, event, gettext("Verified against %(url)s.") % {"url": source.url}
+                )
             self.message_user(
                 request,
                 ngettext("%(count)d event verified.", "%(count)d events verified.", len(verified))
                 % {"count": len(verified)},
                 messages.SUCCESS,
             )
-        if skipped:
-            self.message_user(
-                request,
-                ngettext(
-                    "Not verified, because it cites no source: %(events)s.",
-                    "Not verified, because they cite no source: %(events)s.",
-                    len(skipped),
-                )
-                % {"events": _describe(skipped)},
-                messages.WARNING,
-            )
+            return None
+        on_change_form = f"{ActionLocation.CHANGE_FORM.value}-action" in request.POST
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Which source confirms each event?"),
+            "opts": self.opts,
+            "form": form,
+            "action_field": f"{ActionLocation.CHANGE_FORM.value}-action"
+            if on_change_form
+            else "action",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/organizations/membershipevent/verify_events.html", context
+        )
 
     @_verification_action(_("Withdraw verification"))
     def withdraw_verification(self, request, queryset):
@@ -575,9 +609,19 @@ class InstrumentAdmin(RegistryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(RegistryAdmin):
-    list_display = ("title", "publisher", "published_on", "accessed_on")
-    search_fields = ("url", "title", "publisher")
+    form = SourceForm
+    list_display = ("title", "kind", "publisher", "published_on", "accessed_on", "archived")
+    list_filter = ("kind",)
+    search_fields = ("url", "title", "publisher", "note")
     date_hierarchy = "published_on"
+    fieldsets = (
+        (None, {"fields": ("url", "title", "kind", "publisher", "published_on")}),
+        (_("Reading"), {"fields": ("accessed_on", "archive_url", "note")}),
+    )
+
+    @admin.display(description=_("archived copy"), boolean=True, ordering="archive_url")
+    def archived(self, source: Source) -> bool:
+        return bool(source.archive_url)
 
 
 @admin.register(Domain)

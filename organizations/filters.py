@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Domain, Instrument, MembershipEvent, Organization
-from organizations.status import Status
+from organizations.status import Relation, Status
 
 ISO_DATE_FORMATS = ["%Y-%m-%d"]
 
@@ -43,7 +43,7 @@ def _search_filter(label: str) -> django_filters.CharFilter:
 
 
 class OrganizationFilter(django_filters.FilterSet):
-    """The registry list: search, kind, UN-relatedness, domain, US status today, events."""
+    """The registry list: search, kind, US relation, UN-relatedness, domain, status, events."""
 
     # Sort keys and the columns they order by; ties fall back to the reader's name.
     SORTS = {
@@ -57,6 +57,9 @@ class OrganizationFilter(django_filters.FilterSet):
     q = _search_filter(_("Name, alias or acronym"))
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Organization.Kind.choices, empty_label=_("Any kind")
+    )
+    relation = django_filters.ChoiceFilter(
+        label=_("US relation"), choices=Relation.choices, empty_label=_("Any relation")
     )
     un_related = django_filters.ChoiceFilter(
         label=_("UN-related"),

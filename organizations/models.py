@@ -5,9 +5,13 @@ Membership status is never stored. It is derived from events by
 """
 
 import datetime
+from functools import reduce
+from operator import or_
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
@@ -17,13 +21,59 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from organizations.status import status_on_expression
+from organizations.status import Relation, status_on_expression
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
 wikidata_id_validator = RegexValidator(
     r"^Q[1-9][0-9]*$", _("A Wikidata id is the letter Q followed by digits, such as Q7817.")
 )
+
+
+def names_a_document(url: str) -> bool:
+    """Whether `url` names a document rather than a whole site (a bare domain or `/`)."""
+    parts = urlsplit(url)
+    return bool(parts.path.strip("/") or parts.query)
+
+
+def validate_names_a_document(url: str) -> None:
+    """Refuse a source address that names a whole site: a fact-checker needs the document."""
+    if not names_a_document(url):
+        raise ValidationError(
+            _(
+                "This address names a whole site, not a document; give the address of "
+                "the page or file that attests the fact."
+            ),
+            code="bare_domain",
+        )
+
+
+def wayback_url(url: str, on: datetime.date) -> str:
+    """The Wayback Machine's address for its copy of `url` nearest to `on`.
+
+    Built, never fetched: the archive answers with the snapshot closest to
+    the date (or offers to take one).
+    """
+    return f"https://web.archive.org/web/{on:%Y%m%d}/{url}"
+
+
+def in_citation_order(sources) -> list:
+    """Sources in the order the registry cites them, as `Source` orders them: primary first."""
+    return sorted(sources, key=lambda source: (source.kind, source.title, source.pk))
+
+
+def _pointed_at_from_outside(model: type[models.Model]) -> Q:
+    """True for rows of `model` that a record of another app points at.
+
+    Read from the relations Django knows, so the registry names no app above it.
+    """
+    conditions = [
+        Exists(relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")}))
+        for relation in model._meta.related_objects
+        if relation.related_model._meta.app_label != model._meta.app_label
+        and not relation.many_to_many
+    ]
+    return reduce(or_, conditions, Q(pk__in=[]))
 
 
 # Reads of the registry, each owning its joins and prefetches.
@@ -76,6 +126,20 @@ class OrganizationQuerySet(models.QuerySet):
         """Annotate `parent_local_name`: the parent's name in `language`, else in English."""
         return self.annotate(
             parent_local_name=Coalesce(_preferred_name(language, "parent"), "parent__name")
+        )
+
+    def with_relation(self, relation: str):
+        """Organizations whose relation to the United States is `relation`."""
+        return self.filter(relation=relation)
+
+    def with_primary_source(self):
+        """Organizations citing a primary source (the act itself or an official notice)."""
+        return self.filter(
+            Exists(
+                Organization.sources.through.objects.filter(
+                    organization_id=OuterRef("pk"), source__kind=Source.Kind.PRIMARY
+                )
+            )
         )
 
     def named_in(self, instrument):
@@ -135,6 +199,10 @@ class OrganizationQuerySet(models.QuerySet):
 
 
 class InstrumentQuerySet(models.QuerySet):
+    def with_primary_source(self):
+        """Instruments whose own text is published at `url`: the act itself, a primary source."""
+        return self.exclude(url="")
+
     def with_counts(self):
         """Annotate how many organizations the instrument's events name, by UN-relatedness."""
         return self.annotate(
@@ -152,13 +220,62 @@ class InstrumentQuerySet(models.QuerySet):
         )
 
 
+def _cited_sources(**conditions) -> Exists:
+    return Exists(
+        MembershipEvent.sources.through.objects.filter(
+            membershipevent_id=OuterRef("pk"), **conditions
+        )
+    )
+
+
 class MembershipEventQuerySet(models.QuerySet):
     def verified(self):
-        """Events a moderator verified that cite at least one source."""
-        has_source = MembershipEvent.sources.through.objects.filter(
-            membershipevent_id=OuterRef("pk")
+        """Events a moderator verified against a source that they still cite."""
+        return self.filter(verified_at__isnull=False).filter(
+            _cited_sources(source_id=OuterRef("verified_source_id"))
         )
-        return self.filter(verified_at__isnull=False).filter(Exists(has_source))
+
+    def with_source(self):
+        """Events citing at least one source."""
+        return self.filter(_cited_sources())
+
+    def without_source(self):
+        """Events citing no source at all."""
+        return self.exclude(_cited_sources())
+
+    def with_primary_source(self):
+        """Events citing a primary source: the act itself or an official or depositary notice."""
+        return self.filter(_cited_sources(source__kind=Source.Kind.PRIMARY))
+
+    def without_primary_source(self):
+        """Events citing no primary source (perhaps secondary or tertiary ones)."""
+        return self.exclude(_cited_sources(source__kind=Source.Kind.PRIMARY))
+
+    def with_source_quality(self):
+        """Annotate `cites_primary` and `verification_holds`, the evidence behind each event.
+
+        `verification_holds` is what `is_verified` says of one event: verified
+        against a source the event still cites.
+        """
+        return self.annotate(
+            cites_primary=_cited_sources(source__kind=Source.Kind.PRIMARY),
+            verification_holds=models.Case(
+                models.When(
+                    verified_at__isnull=False,
+                    then=_cited_sources(source_id=OuterRef("verified_source_id")),
+                ),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            ),
+        )
+
+    def cited(self):
+        """Events a record outside the registry points at, such as a claim's evidence.
+
+        The registry does not know the newsroom: any row of another app with a
+        foreign key to the event counts.
+        """
+        return self.filter(_pointed_at_from_outside(self.model))
 
     def for_timeline(self):
         """Events with what a timeline or event list shows, oldest first."""
@@ -173,9 +290,15 @@ class MembershipEventQuerySet(models.QuerySet):
         return self.order_by(Coalesce("announced_on", "effective_on").desc(), "-pk")
 
     def for_list(self):
-        """Events with their organization and instrument, for list pages."""
-        return self.select_related("organization", "instrument").prefetch_related(
-            "organization__names"
+        """Events with their organization, instrument and verification, for list pages.
+
+        Whether each verification holds is annotated (`with_source_quality`)
+        rather than read from the event's sources, which lists do not load.
+        """
+        return (
+            self.select_related("organization", "instrument", "verified_source")
+            .prefetch_related("organization__names")
+            .with_source_quality()
         )
 
 
@@ -211,8 +334,20 @@ class Organization(models.Model):
 
     name = models.CharField(_("name"), max_length=255, help_text=_("Canonical English name."))
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    Relation = Relation
+
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    relation = models.CharField(
+        _("US relation"),
+        max_length=20,
+        choices=Relation.choices,
+        default=Relation.MEMBER_STATE,
+        help_text=_(
+            "What the United States is to it. Only a member state or a treaty party can be "
+            "pending withdrawal; an observer, participant or funder stops taking part or paying."
+        ),
+    )
     un_related = models.BooleanField(
         _("UN-related"),
         default=False,
@@ -260,6 +395,7 @@ class Organization(models.Model):
             # The default order: the admin's list reads a page of it by index.
             models.Index(fields=["name"]),
             models.Index(fields=["kind"]),
+            models.Index(fields=["relation"]),
             models.Index(fields=["un_related"]),
             models.Index(fields=["acronym"]),
         ]
@@ -280,6 +416,7 @@ class Organization(models.Model):
             "name": self.name,
             "acronym": self.acronym,
             "kind": self.kind,
+            "relation": self.relation,
             "un_related": self.un_related,
             "parent": self.parent.slug if self.parent_id else None,
             "domains": [domain.slug for domain in self.domains.all()],
@@ -300,6 +437,11 @@ class Organization(models.Model):
     @property
     def wikidata_url(self) -> str:
         return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
+
+    @property
+    def has_primary_source(self) -> bool:
+        """Whether it cites a primary source (reads prefetched `sources` when present)."""
+        return any(source.kind == Source.Kind.PRIMARY for source in self.sources.all())
 
 
 class OrganizationName(models.Model):
@@ -372,26 +514,72 @@ class Instrument(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("organizations:instrument", kwargs={"slug": self.slug})
 
+    @property
+    def has_primary_source(self) -> bool:
+        """Whether its own text is published at `url`: the act itself is a primary source."""
+        return bool(self.url)
+
 
 class Source(models.Model):
     """A published document that attests a registry fact."""
 
-    url = models.URLField(_("URL"), max_length=500, unique=True)
+    class Kind(models.TextChoices):
+        # Labelled as readers see them next to each source.
+        PRIMARY = "primary", _("Official text")
+        SECONDARY = "secondary", _("News report")
+        TERTIARY = "tertiary", _("Reference")
+
+    url = models.URLField(
+        _("URL"), max_length=500, unique=True, validators=[validate_names_a_document]
+    )
     title = models.CharField(_("title"), max_length=500)
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=Kind.choices,
+        help_text=_(
+            "Official text (primary): the act itself, or the organization's or depositary's own "
+            "notice. News report (secondary): a news organization or reference publication. "
+            "Reference (tertiary): encyclopedias and aggregators, only when nothing better "
+            "attests the fact."
+        ),
+    )
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
-    archive_url = models.URLField(_("archive URL"), max_length=500, blank=True)
+    archive_url = models.URLField(
+        _("archive URL"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "An archived copy. Left empty, it is filled with the Wayback Machine's address "
+            "for the date accessed, https://web.archive.org/web/YYYYMMDD/<URL>."
+        ),
+    )
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        help_text=_(
+            "What a fact-checker should know: a republication, a partial date, a page seen "
+            "only in a listing and not opened."
+        ),
+    )
 
     class Meta:
-        # Sources often share a title (one statement reported by several
+        # Primary sources first (the kinds sort in that order), then by title;
+        # sources often share a title (one statement reported by several
         # outlets): the id keeps their order the same in every database.
-        ordering = ["title", "pk"]
+        ordering = ["kind", "title", "pk"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
+        indexes = [models.Index(fields=["kind"])]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_primary(self) -> bool:
+        return self.kind == self.Kind.PRIMARY
 
 
 class MembershipEvent(models.Model):
@@ -403,6 +591,8 @@ class MembershipEvent(models.Model):
         WITHDRAWAL_ANNOUNCED = "withdrawal_announced", _("Withdrawal announced")
         WITHDRAWAL_EFFECTIVE = "withdrawal_effective", _("Withdrawal effective")
         WITHDRAWAL_RETRACTED = "withdrawal_retracted", _("Withdrawal retracted")
+        PARTICIPATION_ENDED = "participation_ended", _("Participation ended")
+        FUNDING_CEASED = "funding_ceased", _("Funding ceased")
         FUNDING_CUT = "funding_cut", _("Funding cut")
         FUNDING_RESTORED = "funding_restored", _("Funding restored")
         OBSERVER_STATUS = "observer_status", _("Observer status")
@@ -458,6 +648,15 @@ class MembershipEvent(models.Model):
         verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="verified_events",
+        verbose_name=_("verified against"),
+        help_text=_("The source, one of the event's own, that a moderator confirmed it against."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = MembershipEventQuerySet.as_manager()
@@ -481,6 +680,12 @@ class MembershipEvent(models.Model):
             models.CheckConstraint(
                 condition=Q(country__regex=r"^[A-Z]{2}$"), name="event_country_iso_alpha2"
             ),
+            # A verification says when and against which source, or nothing at all.
+            models.CheckConstraint(
+                condition=Q(verified_at__isnull=True, verified_source__isnull=True)
+                | Q(verified_at__isnull=False, verified_source__isnull=False),
+                name="event_verified_against_a_source",
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "country", "announced_on"]),
@@ -503,9 +708,27 @@ class MembershipEvent(models.Model):
         return f"{self.organization.get_absolute_url()}#event-{self.pk}"
 
     @property
+    def verification_source(self) -> Source | None:
+        """The source a moderator verified the event against, while the event still cites it.
+
+        Reads the event's `sources` (prefetched on every list), so it costs no query there.
+        """
+        if self.verified_at is None or self.verified_source_id is None:
+            return None
+        return next(
+            (source for source in self.sources.all() if source.pk == self.verified_source_id),
+            None,
+        )
+
+    @property
     def is_verified(self) -> bool:
-        """Shown as verified only when a moderator verified it and it cites a source."""
-        return self.verified_at is not None and len(self.sources.all()) > 0
+        """Shown as verified only when verified against a source the event cites."""
+        return self.verification_source is not None
+
+    @property
+    def has_primary_source(self) -> bool:
+        """Whether it cites a primary source (reads its prefetched `sources`)."""
+        return any(source.kind == Source.Kind.PRIMARY for source in self.sources.all())
 
     @property
     def date(self):

@@ -24,11 +24,13 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from organizations.models import Instrument, MembershipEvent, Organization
+from organizations.models import Instrument, MembershipEvent, Organization, Source
 from organizations.signals import RecordChange, registry_changed, registry_changing
 
 # The records whose changes are announced: what published claims cite as
@@ -221,9 +223,29 @@ def verification_withdraw_if_facts_changed(
     verification. Returns whether a verification was withdrawn.
     """
     if event.pk and event.verified_at and set(EVENT_FACTS).intersection(changed):
-        event.verified_by, event.verified_at = None, None
+        _unverify(event)
         return True
     return False
+
+
+def _unverify(event: MembershipEvent) -> None:
+    event.verified_by, event.verified_at, event.verified_source = None, None, None
+
+
+def verification_withdraw_if_source_dropped(*, event: MembershipEvent) -> bool:
+    """Withdraw the verification of `event` when it no longer cites the source it names.
+
+    A verification says which of the event's sources confirms it; a source
+    the event stopped citing confirms nothing. Returns whether it was withdrawn.
+    """
+    if event.verified_source_id is None:
+        return False
+    if event.sources.filter(pk=event.verified_source_id).exists():
+        return False
+    with transaction.atomic(), registry_change():
+        _unverify(event)
+        event.save(update_fields=[*VERIFICATION_FIELDS, "updated_at"])
+    return True
 
 
 def membership_event_update(*, event: MembershipEvent, **fields: Any) -> MembershipEvent:
@@ -262,28 +284,62 @@ def _validated_save[Record: models.Model](record: Record) -> Record:
     return record
 
 
+# What a verification is made of: who, when, and against which source.
+VERIFICATION_FIELDS = ("verified_by", "verified_at", "verified_source")
+
+
+def verification_source_default(event: MembershipEvent) -> Source | None:
+    """The source a moderator is offered first: the event's first, a primary one when it has one.
+
+    Reads the event's `sources`, prefetched or not, in their order (primary first).
+    """
+    return next(iter(event.sources.all()), None)
+
+
+def membership_event_verify(
+    *,
+    event: MembershipEvent,
+    source: Source,
+    by: AbstractBaseUser | None,
+    at: datetime.datetime | None = None,
+) -> MembershipEvent:
+    """Record that `by` verified `event` against `source`, one of the sources it cites.
+
+    Raises ValidationError when the event does not cite `source`: a
+    verification names the document that confirms the event's facts.
+    """
+    return membership_events_verify(choices=[(event, source)], by=by, at=at)[0]
+
+
 def membership_events_verify(
     *,
-    events: models.QuerySet[MembershipEvent],
-    by: AbstractBaseUser,
+    choices: Iterable[tuple[MembershipEvent, Source]],
+    by: AbstractBaseUser | None,
     at: datetime.datetime | None = None,
-) -> tuple[list[MembershipEvent], list[MembershipEvent]]:
-    """Mark `events` verified by `by`; return (verified, skipped for citing no source).
+) -> list[MembershipEvent]:
+    """Verify each event against the source chosen for it, all or nothing; return the events.
 
-    An event is only ever shown as verified when it cites a source, so those
-    without one are left as they are.
+    Raises ValidationError, naming the event, when one does not cite its
+    chosen source; then nothing is verified.
     """
     at = at or timezone.now()
-    verified, skipped = [], []
+    choices = list(choices)
+    cited = set(
+        MembershipEvent.sources.through.objects.filter(
+            membershipevent_id__in=[event.pk for event, _source in choices]
+        ).values_list("membershipevent_id", "source_id")
+    )
+    for event, source in choices:
+        if (event.pk, source.pk) not in cited:
+            raise ValidationError(
+                _("%(event)s does not cite %(source)s, so it cannot be verified against it.")
+                % {"event": event.key, "source": source.url}
+            )
     with transaction.atomic(), registry_change():
-        for event in events.prefetch_related("sources"):
-            if not event.sources.all():
-                skipped.append(event)
-                continue
-            event.verified_by, event.verified_at = by, at
-            event.save(update_fields=["verified_by", "verified_at", "updated_at"])
-            verified.append(event)
-    return verified, skipped
+        for event, source in choices:
+            event.verified_by, event.verified_at, event.verified_source = by, at, source
+            event.save(update_fields=[*VERIFICATION_FIELDS, "updated_at"])
+    return [event for event, _source in choices]
 
 
 def membership_event_verifications_withdraw(
@@ -293,7 +349,7 @@ def membership_event_verifications_withdraw(
     withdrawn = []
     with transaction.atomic(), registry_change():
         for event in events.filter(verified_at__isnull=False):
-            event.verified_by, event.verified_at = None, None
-            event.save(update_fields=["verified_by", "verified_at", "updated_at"])
+            _unverify(event)
+            event.save(update_fields=[*VERIFICATION_FIELDS, "updated_at"])
             withdrawn.append(event)
     return withdrawn

@@ -122,6 +122,11 @@ class Timeline:
     statuses: tuple[Status | Crowded, ...] = field(default=())
 
     @property
+    def status_values(self) -> frozenset[str]:
+        """The statuses drawn, by value: the SVG defines a fill pattern for each, and no other."""
+        return frozenset(status.value for status in self.statuses)
+
+    @property
     def axis_end_x(self) -> int:
         return self.width - self.padding
 

@@ -89,6 +89,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://example.org/source/{n}")
     title = factory.Sequence(lambda n: f"Source {n}")
     publisher = "Example Gazette"
+    kind = Source.Kind.SECONDARY
 
 
 class MembershipEventFactory(factory.django.DjangoModelFactory):

@@ -9,8 +9,9 @@ or for many checks of the same measure (`registry_values`), so pages and
 The measures:
 
 - organizations_with_event_under_instrument: how many distinct organizations
-  have an event of `event_kind` under `instrument` (only UN-related ones when
-  `un_related` is yes, only the others when no).
+  have an event of `event_kind` (of any kind when it is blank) under
+  `instrument` (only UN-related ones when `un_related` is yes, only the
+  others when no).
 - events_in_range: how many events of `event_kind` were announced between
   `date_from` and `date_to`, both included (optionally under `instrument`,
   optionally for UN-related or other organizations only).
@@ -132,7 +133,8 @@ def _aggregate_counts(queryset, conditions: list[Q], field: str) -> list[int]:
 
 def _organizations_with_event_under_instrument(checks: list[FigureCheck]) -> list[int]:
     conditions = [
-        Q(instrument_id=check.instrument_id, kind=check.event_kind)
+        Q(instrument_id=check.instrument_id)
+        & (Q(kind=check.event_kind) if check.event_kind else Q())
         & _un_condition(check.un_related)
         for check in checks
     ]

@@ -67,7 +67,7 @@ WATCHED_FIELDS: dict[str, tuple[str, ...]] = {
     # The facts a moderator verifies, and the verification itself.
     RecordType.EVENT: (*EVENT_FACTS, VERIFIED),
     RecordType.INSTRUMENT: ("kind", "number", "signed_on", "citation"),
-    RecordType.ORGANIZATION: ("kind", "un_related", "parent"),
+    RecordType.ORGANIZATION: ("kind", "un_related", "parent", "relation"),
 }
 MODELS: dict[str, type[models.Model]] = {
     RecordType.EVENT: MembershipEvent,

@@ -38,7 +38,7 @@ _FIGURE_TEXT_PARAMETERS = frozenset({"event_kind", "status"})
 
 # Per measure: (the parameters it needs, the ones it may also use).
 FIGURE_MEASURE_PARAMETERS = {
-    "organizations_with_event_under_instrument": (("instrument", "event_kind"), ("un_related",)),
+    "organizations_with_event_under_instrument": (("instrument",), ("event_kind", "un_related")),
     "events_in_range": (("event_kind", "date_from", "date_to"), ("instrument", "un_related")),
     "days_announcement_to_effect": (("organization",), ("event_kind", "instrument")),
     "organizations_in_domain_with_status": (("domain", "status", "on_date"), ("un_related",)),

@@ -1,8 +1,9 @@
 """Exporting the registry in the exchange format, deterministically.
 
-Rows are sorted by natural key and lists inside a row are sorted, in Python
-rather than by the database's collation, so that SQLite and PostgreSQL write
-byte-identical files for the same registry.
+Rows are sorted by natural key and lists inside a row are sorted (an event's
+sources primary first, as it cites them), in Python rather than by the
+database's collation, so that SQLite and PostgreSQL write byte-identical
+files for the same registry.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import (
@@ -116,14 +118,33 @@ def _sources() -> list[Record]:
     return _sorted(records, SOURCES)
 
 
+def _citation_order(sources: list[tuple[str, str]]) -> list[str]:
+    """Source URLs as an event cites them: primary first (the kinds sort so), then by URL."""
+    return [url for _kind, url in sorted(sources)]
+
+
 def _events() -> list[Record]:
-    sources = _linked(MembershipEvent.sources.through, "membershipevent_id", "source__url")
+    sources = defaultdict(list)
+    for event_id, kind, url in MembershipEvent.sources.through.objects.order_by().values_list(
+        "membershipevent_id", "source__kind", "source__url"
+    ):
+        sources[event_id].append((kind, url))
     records = []
     for pk, record in _columns(
-        MembershipEvent, EVENTS, organization="organization__slug", instrument="instrument__slug"
+        MembershipEvent,
+        EVENTS,
+        organization="organization__slug",
+        instrument="instrument__slug",
+        verified_on="verified_at",
+        verified_source="verified_source__url",
     ):
         record["instrument"] = record["instrument"] or ""
-        record["sources"] = sorted(sources[pk])
+        record["sources"] = _citation_order(sources[pk])
+        # A verification holds while the event cites its source (MembershipEvent.is_verified).
+        verified_at, verified_source = record["verified_on"], record["verified_source"]
+        holds = verified_at is not None and verified_source in record["sources"]
+        record["verified_on"] = timezone.localdate(verified_at) if holds else None
+        record["verified_source"] = verified_source if holds else ""
         records.append(record)
     return _sorted(records, EVENTS)
 

@@ -6,6 +6,12 @@ data set does not mention are left alone. For the records it does mention,
 the many-to-many sets (an organization's domains, a source's organizations,
 an event's sources) become exactly what the data says.
 
+An event's verification is the exception, as the data may not know of it: a
+row that gives one (its date and source) sets it, and a row that gives none
+leaves the stored one, unless this load changes one of the event's facts or
+stops citing the source it was made against, which withdraws it as every
+other writer of the registry does (`organizations.services`).
+
 The database is read once per table (whole tables, as ids and compared
 columns: the registry is small enough, and filtering by tens of thousands of
 keys would run into SQLite's limit on query parameters), then new records are
@@ -15,6 +21,7 @@ batches, so that the number of queries does not grow with the number of rows.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -45,7 +52,7 @@ from organizations.registry_io.reading import (
 )
 from organizations.registry_io.schema import TABLES, TABLES_BY_NAME
 from organizations.registry_io.validation import check_rows, row_key
-from organizations.services import ANNOUNCED_MODELS, registry_change
+from organizations.services import ANNOUNCED_MODELS, EVENT_FACTS, registry_change
 
 BUNDLED_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "registry"
 
@@ -68,9 +75,18 @@ ORGANIZATION_FIELDS = (
     "website",
     "wikidata_id",
     "description",
+    "relation",
 )
 NAME_FIELDS = ("acronym", "is_preferred")
-SOURCE_FIELDS = ("title", "publisher", "published_on", "accessed_on", "archive_url")
+SOURCE_FIELDS = (
+    "title",
+    "publisher",
+    "published_on",
+    "accessed_on",
+    "archive_url",
+    "kind",
+    "note",
+)
 EVENT_FIELDS = (
     "organization_id",
     "country",
@@ -81,6 +97,11 @@ EVENT_FIELDS = (
     "instrument_id",
     "summary",
 )
+# The columns of an event's facts, whose change withdraws its verification.
+EVENT_FACT_COLUMNS = frozenset(
+    MembershipEvent._meta.get_field(name).attname for name in EVENT_FACTS
+)
+VERIFICATION_COLUMNS = ("verified_source_id", "verified_at")
 
 # Per table: its model, the fields of its natural key and the columns compared.
 # An organization's parent_id rides along (last) but is compared separately: a
@@ -171,6 +192,18 @@ class _Existing:
     @cached_property
     def organization_slugs(self) -> dict[int, str]:
         return {pk: slug for (slug,), (pk, _values) in self.table("organizations").items()}
+
+    @cached_property
+    def event_verifications(self) -> dict[int, tuple[int, datetime.datetime]]:
+        """The source and time of each verified event, by event id."""
+        return {
+            pk: (source_pk, verified_at)
+            for pk, source_pk, verified_at in MembershipEvent.objects.filter(
+                verified_at__isnull=False
+            )
+            .order_by()
+            .values_list("pk", *VERIFICATION_COLUMNS)
+        }
 
     def links(self, through: type[models.Model], owner: str, target: str) -> list[tuple]:
         return list(through.objects.order_by().values_list("pk", owner, target))
@@ -446,6 +479,7 @@ class _Writer:
         instrument_pks = (
             self._pks("instruments") if any(r.values["instrument"] for r in rows) else {}
         )
+        source_pks = self._pks("sources") if any(r.values["sources"] for r in rows) else {}
         desired = {}
         for row in rows:
             values = row.values
@@ -460,10 +494,76 @@ class _Writer:
                 if values["instrument"]
                 else None,
                 "summary": values["summary"],
+                # Compared apart (see _verifications); a new event is created verified.
+                **_verification(values, source_pks),
             }
         saved = self._save("events", desired)
-        relinked = self._relink("events", rows)
-        self._count("events", saved, relinked, touch=MembershipEvent)
+        cited = self._links_named("events", rows)
+        relinked = self._relink("events", rows, cited)
+        reverified = self._verifications(rows, saved, source_pks, cited)
+        self._count("events", saved, relinked | reverified, touch=MembershipEvent)
+
+    def _verifications(
+        self, rows: list[Row], saved: _Saved, source_pks: dict[str, int], cited: dict[int, set]
+    ) -> set[int]:
+        """Set the verifications the rows give; withdraw those whose facts or source went.
+
+        Returns the events whose verification changed.
+        """
+        stored = self.existing.event_verifications if self.existing.table("events") else {}
+        facts_changed = {
+            pk
+            for pk, old, new in self.changed[MembershipEvent]
+            if any(old[name] != new[name] for name in EVENT_FACT_COLUMNS)
+        }
+        changed: dict[int, tuple[int | None, datetime.datetime | None]] = {}
+        for row in rows:
+            key = (row.values["key"],)
+            if key in saved.created:
+                continue
+            pk = saved.pks[key]
+            source_pk, verified_at = stored.get(pk, (None, None))
+            wanted = _verification(row.values, source_pks)
+            if wanted:
+                if (
+                    verified_at is None
+                    or wanted["verified_source_id"] != source_pk
+                    or timezone.localdate(verified_at) != row.values["verified_on"]
+                ):
+                    changed[pk] = (wanted["verified_source_id"], wanted["verified_at"])
+            elif verified_at is not None and (pk in facts_changed or source_pk not in cited[pk]):
+                changed[pk] = (None, None)
+        if not changed:
+            return set()
+        records = [
+            MembershipEvent(
+                pk=pk,
+                verified_source_id=source_pk,
+                verified_at=verified_at,
+                verified_by_id=None,
+                updated_at=self.now,
+            )
+            for pk, (source_pk, verified_at) in changed.items()
+        ]
+        MembershipEvent.objects.bulk_update(
+            records,
+            ["verified_source", "verified_at", "verified_by", "updated_at"],
+            batch_size=UPDATE_BATCH_SIZE,
+        )
+        self._record_verifications(stored, changed)
+        return set(changed)
+
+    def _record_verifications(self, stored: dict, changed: dict) -> None:
+        """Add the verifications that changed to what the load announces, one entry per event."""
+        entries = {pk: (old, new) for pk, old, new in self.changed[MembershipEvent]}
+        for pk, after in changed.items():
+            old, new = entries.get(pk, ({}, {}))
+            before = stored.get(pk, (None, None))
+            entries[pk] = (
+                {**old, **dict(zip(VERIFICATION_COLUMNS, before, strict=True))},
+                {**new, **dict(zip(VERIFICATION_COLUMNS, after, strict=True))},
+            )
+        self.changed[MembershipEvent] = [(pk, old, new) for pk, (old, new) in entries.items()]
 
     # Building blocks.
 
@@ -551,24 +651,28 @@ class _Writer:
                     % {"table": table, "done": f"{done:,}", "total": f"{total:,}"}
                 )
 
-    def _relink(self, table: str, rows: list[Row]) -> set[int]:
-        """Link each row's record to exactly the records its list of links names (TABLE_LINKS).
-
-        Returns the records whose links changed.
-        """
-        linked, through, owner, target = TABLE_LINKS[table]
+    def _links_named(self, table: str, rows: list[Row]) -> dict[int, set[int]]:
+        """Per row's record, the ids of the records its list of links names (TABLE_LINKS)."""
+        linked, _through, _owner, _target = TABLE_LINKS[table]
         (key,) = TABLES_BY_NAME[table].key
         pks = self._pks(table)
         linked_pks = self._pks(linked) if any(row.values[linked] for row in rows) else {}
-        return self._sync_links(
-            through,
-            owner,
-            target,
-            {
-                pks[row.values[key]]: {linked_pks[name] for name in row.values[linked]}
-                for row in rows
-            },
-        )
+        return {
+            pks[row.values[key]]: {linked_pks[name] for name in row.values[linked]} for row in rows
+        }
+
+    def _relink(
+        self, table: str, rows: list[Row], named: dict[int, set[int]] | None = None
+    ) -> set[int]:
+        """Link each row's record to exactly the records its list of links names.
+
+        `named` is `_links_named(table, rows)` when the caller has it already.
+        Returns the records whose links changed.
+        """
+        _linked, through, owner, target = TABLE_LINKS[table]
+        if named is None:
+            named = self._links_named(table, rows)
+        return self._sync_links(through, owner, target, named)
 
     def _sync_links(
         self,
@@ -618,6 +722,21 @@ class _Writer:
         report.created = len(created)
         report.updated = len(updated | relinked_only)
         report.unchanged = saved.total - report.created - report.updated
+
+
+def _verification(values: dict[str, Any], source_pks: dict[str, int]) -> dict[str, Any]:
+    """The verification a row gives, as the event's columns; empty when it gives none.
+
+    The date becomes the start of that day in the site's time zone, which
+    the export turns back into the same date.
+    """
+    if not values["verified_source"]:
+        return {}
+    midnight = datetime.datetime.combine(values["verified_on"], datetime.time.min)
+    return {
+        "verified_source_id": source_pks[values["verified_source"]],
+        "verified_at": timezone.make_aware(midnight),
+    }
 
 
 def _parents_first(parents: dict[str, str | None], existing: set[str]) -> list[list[tuple]]:

@@ -284,6 +284,7 @@ def _read_csv_rows(
             except _BadValue as error:
                 row.invalid.add(name)
                 problems.append(row.problem(name, str(error)))
+        _absent_columns_blank(row)
         rows.append(row)
         _report_progress(progress, display, len(rows))
     if columns is None:
@@ -331,7 +332,11 @@ def _check_header(
                 order=(display, line, number),
             )
         )
-    missing = [name for name in table.column_names if name not in seen]
+    missing = [
+        column.name
+        for column in table.columns
+        if column.name not in seen and not column.added_later
+    ]
     if missing:
         found_problem = True
         problems.append(
@@ -344,6 +349,13 @@ def _check_header(
     if found_problem:
         return None
     return {name: number for number, name in enumerate(header, start=1)}
+
+
+def _absent_columns_blank(row: Row) -> None:
+    """Columns the format added after the file was written are blank (see `Column.added_later`)."""
+    for column in row.table.columns:
+        if column.name not in row.values and column.name not in row.invalid:
+            row.values[column.name] = column.empty_value()
 
 
 def _csv_value(column: Column, cell: str) -> Any:
@@ -453,7 +465,7 @@ def _read_json_rows(
             complete = False
             continue
         unknown = [key for key in item if key not in names]
-        missing = [name for name in names if name not in item]
+        missing = [c.name for c in table.columns if c.name not in item and not c.added_later]
         for key in unknown:
             problems.append(
                 row.problem(
@@ -469,6 +481,9 @@ def _read_json_rows(
             row.invalid.update(missing)
         for column in table.columns:
             if column.name in row.invalid:
+                continue
+            if column.name not in item:  # added to the format after the file was written
+                row.values[column.name] = column.empty_value()
                 continue
             try:
                 row.values[column.name] = _json_value(column, item[column.name])

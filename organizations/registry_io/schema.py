@@ -24,9 +24,16 @@ class ColumnType(StrEnum):
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a table.
+
+    `added_later`: the column came after the first version of the format, so
+    a file written before it may lack it; its cells are then blank.
+    """
+
     name: str
     type: ColumnType = ColumnType.TEXT
     required: bool = False
+    added_later: bool = False
 
     def empty_value(self):
         """The value a blank cell or a JSON null stands for."""
@@ -94,6 +101,7 @@ ORGANIZATIONS = Table(
         Column("website"),
         Column("wikidata_id"),
         Column("description"),
+        Column("relation", added_later=True),
     ),
     key=("slug",),
 )
@@ -118,6 +126,8 @@ SOURCES = Table(
         Column("accessed_on", T.DATE),
         Column("archive_url"),
         Column("organizations", T.LIST),
+        Column("kind", required=True, added_later=True),
+        Column("note", added_later=True),
     ),
     key=("url",),
 )
@@ -134,6 +144,8 @@ EVENTS = Table(
         Column("instrument"),
         Column("summary"),
         Column("sources", T.LIST),
+        Column("verified_on", T.DATE, added_later=True),
+        Column("verified_source", added_later=True),
     ),
     key=("key",),
 )

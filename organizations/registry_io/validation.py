@@ -19,6 +19,7 @@ from organizations.models import (
 )
 from organizations.registry_io.reading import Dataset, Problem, Row
 from organizations.registry_io.schema import TABLES, ColumnType, Table
+from organizations.status import Relation
 
 MODELS: dict[str, type[models.Model]] = {
     "domains": Domain,
@@ -32,6 +33,8 @@ MODELS: dict[str, type[models.Model]] = {
 CHOICES: dict[tuple[str, str], list[str]] = {
     ("instruments", "kind"): Instrument.Kind.values,
     ("organizations", "kind"): Organization.Kind.values,
+    ("organizations", "relation"): Relation.values,
+    ("sources", "kind"): Source.Kind.values,
     ("names", "language"): [code for code, _name in settings.LANGUAGES],
     ("events", "kind"): MembershipEvent.Kind.values,
     ("events", "date_precision"): MembershipEvent.Precision.values,
@@ -40,6 +43,7 @@ CHOICES: dict[tuple[str, str], list[str]] = {
 # What a blank optional cell means, where the model has a default.
 DEFAULTS: dict[tuple[str, str], object] = {
     ("organizations", "un_related"): False,
+    ("organizations", "relation"): Relation.MEMBER_STATE.value,
     ("names", "is_preferred"): False,
     ("events", "country"): "US",
     ("events", "date_precision"): MembershipEvent.Precision.DAY.value,
@@ -121,6 +125,7 @@ def _check_row(
                 row.invalid.add(name)
 
     if table.name == "events":
+        _check_verification(row, problems)
         announced, effective = values.get("announced_on"), values.get("effective_on")
         if row.is_valid("announced_on", "effective_on"):
             if announced is None and effective is None:
@@ -143,6 +148,31 @@ def _check_row(
     ):
         problems.append(row.problem("parent", _("an organization cannot be its own parent")))
         row.invalid.add("parent")
+
+
+def _check_verification(row: Row, problems: list[Problem]) -> None:
+    """A verification gives its date and its source, one of the event's own sources."""
+    if not row.is_valid("verified_on", "verified_source"):
+        return
+    verified_on, source = row.values["verified_on"], row.values["verified_source"]
+    if verified_on is None and not source:
+        return
+    if not source:
+        problems.append(
+            row.problem("verified_source", _("a verification names the source it was made against"))
+        )
+        row.invalid.add("verified_source")
+    elif verified_on is None:
+        problems.append(row.problem("verified_on", _("a verification needs its date")))
+        row.invalid.add("verified_on")
+    elif row.is_valid("sources") and source not in row.values["sources"]:
+        problems.append(
+            row.problem(
+                "verified_source",
+                _('"%(source)s" is not among this event\'s sources') % {"source": source},
+            )
+        )
+        row.invalid.add("verified_source")
 
 
 def row_key(row: Row) -> tuple | None:

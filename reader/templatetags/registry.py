@@ -5,6 +5,7 @@ import datetime
 from django import template
 from django.utils.html import format_html
 
+from organizations.models import in_citation_order
 from organizations.status import Status
 from organizations.timeline import format_date, iso_date
 
@@ -29,3 +30,17 @@ def status_badge(value: str) -> str:
     except ValueError:
         label = value
     return format_html('<span class="status status-{}">{}</span>', value, label)
+
+
+@register.filter
+def citation_order(sources):
+    """Sources as the registry cites them: official texts first."""
+    return in_citation_order(sources)
+
+
+@register.simple_tag
+def verifying_source(event, sources):
+    """Which of `sources` (the event's own, as loaded) `event` was verified against, or None."""
+    if event.verified_at is None:
+        return None
+    return next((source for source in sources if source.pk == event.verified_source_id), None)

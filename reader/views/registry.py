@@ -43,6 +43,7 @@ EXPORT_COLUMNS = (
     "domains",
     "wikidata_id",
     "url",
+    "relation",
 )
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -81,6 +82,7 @@ def _export_rows(request: HttpRequest, organizations: Iterable[Organization]) ->
             **organization.open_data(),
             "status": organization.status,
             "url": request.build_absolute_uri(organization.get_absolute_url()),
+            "relation": organization.relation,
         }
         yield {column: row[column] for column in EXPORT_COLUMNS}
 
@@ -301,7 +303,7 @@ def events_page(organization: Organization, rows: list[TimelineRow], number) -> 
 
 @method_decorator(public_page(parameters=["on", "events_page"]), name="dispatch")
 class OrganizationDetailView(DetailView):
-    """One organization, its names, sources and US membership timeline on a chosen date.
+    """One organization, its names, sources and US status timeline on a chosen date.
 
     The timeline covers every event; the events table shows them a page at a
     time (`?events_page=`), so a long history keeps the page small.
@@ -327,7 +329,7 @@ class OrganizationDetailView(DetailView):
         status_on = status_form.status_date(default=today)
         rows = timeline_rows(organization.event_digest)
         registry_rows = [row for row in rows if row.country == REGISTRY_COUNTRY]
-        periods = status_periods(registry_rows)
+        periods = status_periods(registry_rows, organization.relation)
         page = events_page(organization, rows, self.request.GET.get("events_page"))
         has_local_name = any(
             name.language == language and name.is_preferred for name in organization.names.all()
@@ -348,7 +350,7 @@ class OrganizationDetailView(DetailView):
                 "status_form": status_form,
                 "status_on": status_on,
                 "status_on_is_today": status_on == today,
-                "status": membership_status(registry_rows, status_on),
+                "status": membership_status(registry_rows, status_on, organization.relation),
                 "timeline": build_timeline(periods, today=today, marker=status_on),
                 "timeline_description": describe(
                     periods, precisions=precision_by_date(registry_rows)

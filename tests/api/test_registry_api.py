@@ -7,7 +7,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from organizations.models import MembershipEvent
-from organizations.services import membership_events_verify
+from organizations.services import membership_event_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -100,8 +100,12 @@ def test_organization_detail_has_status_periods_names_and_events(client, publish
     assert effective["organization"] == WHO
     assert effective["instrument"] == "who-withdrawal-letter-2025-01-22"
     assert effective["sources"]
-    assert {"url", "title", "publisher", "published_on"} <= set(effective["sources"][0])
-    assert effective["verified"] is False
+    assert {"url", "title", "kind", "publisher", "published_on", "archive_url", "note"} <= set(
+        effective["sources"][0]
+    )
+    assert effective["has_primary_source"] is False
+    assert effective["verified"] is True
+    assert effective["verification"]["source"] in {source["url"] for source in effective["sources"]}
 
 
 def test_unknown_organization_is_a_json_404(client, published):
@@ -202,15 +206,89 @@ def test_instrument_list_gives_the_same_counts(client, published):
 
 
 def test_event_shows_verified_once_a_moderator_verifies_it(client, published):
-    url = "/api/events/world-health-organization-withdrawal-effective-2025-01-22/"
+    key = "24-7-carbon-free-energy-compact-withdrawal-announced-2026-01-07"
+    url = f"/api/events/{key}/"
     before = client.get(url)
     assert before.json()["verified"] is False
-    membership_events_verify(
-        events=MembershipEvent.objects.filter(
-            key="world-health-organization-withdrawal-effective-2025-01-22"
-        ),
-        by=get_user_model().objects.get(username="moderator"),
+    assert before.json()["verification"] is None
+    event = MembershipEvent.objects.get(key=key)
+    source = event.sources.get(publisher="Federal Register")
+    membership_event_verify(
+        event=event, source=source, by=get_user_model().objects.get(username="moderator")
     )
     after = client.get(url, headers={"if-none-match": before["ETag"]})
     assert after.status_code == 200
     assert after.json()["verified"] is True
+    assert after.json()["verification"]["source"] == source.url
+
+
+NOW = datetime.datetime(2026, 12, 4, 12, tzinfo=datetime.UTC)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_organizations_carry_their_relation_and_filter_by_it(client, published):
+    response = client.get("/api/organizations/", {"relation": "participant", "page_size": 50})
+    results = response.json()["results"]
+    assert response.json()["count"] == 11
+    assert {item["relation"] for item in results} == {"participant"}
+    assert {item["status"] for item in results} == {"participation_ended"}
+    refused = client.get("/api/organizations/", {"relation": "ally"})
+    assert refused.status_code == 400
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(
+    ("slug", "on", "relation", "status"),
+    [
+        ("united-nations-human-rights-council", "2025-06-01", "observer", "observer_ended"),
+        ("department-of-economic-and-social-affairs", "2025-06-01", "participant", "participant"),
+        ("department-of-economic-and-social-affairs", None, "participant", "participation_ended"),
+        ("international-law-commission", None, "participant", "participation_ended"),
+        ("paris-agreement", "2025-06-01", "treaty_party", "withdrawal_pending"),
+    ],
+)
+def test_organization_detail_gives_the_relation_and_its_status(
+    client, published, slug, on, relation, status
+):
+    body = client.get(f"/api/organizations/{slug}/", {"on": on} if on else {}).json()
+    assert (body["relation"], body["status"]) == (relation, status)
+
+
+def test_events_carry_source_kinds_archive_links_and_their_verification(client, published):
+    key = "united-nations-human-rights-council-participation-ended-2025-02-04"
+    event = client.get(f"/api/events/{key}/").json()
+
+    assert event["kind"] == "participation_ended"
+    assert event["has_primary_source"] is True
+    kinds = [source["kind"] for source in event["sources"]]
+    assert kinds[0] == "primary" and kinds == sorted(kinds)
+    assert all(
+        source["archive_url"].startswith("https://web.archive.org/web/")
+        for source in event["sources"]
+    )
+    assert event["verified"] is True
+    assert event["verification"]["source"] == event["sources"][0]["url"]
+    assert event["verification"]["verified_at"].startswith("2026-01-31")
+
+
+def test_the_openapi_document_describes_relation_source_kind_and_verification(client, db):
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+
+    assert schemas["OrganizationOut"]["properties"]["relation"]["enum"] == [
+        "member_state",
+        "treaty_party",
+        "observer",
+        "participant",
+        "funder",
+    ]
+    assert "participation_ended" in schemas["OrganizationOut"]["properties"]["status"]["enum"]
+    assert schemas["SourceOut"]["properties"]["kind"]["enum"] == [
+        "primary",
+        "secondary",
+        "tertiary",
+    ]
+    assert {"archive_url", "note"} <= set(schemas["SourceOut"]["properties"])
+    assert {"verified", "verification", "has_primary_source"} <= set(
+        schemas["EventOut"]["properties"]
+    )
+    assert "funding_ceased" in schemas["EventOut"]["properties"]["kind"]["enum"]

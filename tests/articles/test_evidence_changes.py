@@ -189,7 +189,16 @@ def test_editing_a_cited_event_inline_on_its_organization_flags_it(editor, cited
 def test_withdrawing_a_verification_flags_the_citing_versions(moderator, cited):
     client = client_for(moderator)
     changelist = admin_url(MembershipEvent, "changelist")
-    client.post(changelist, {"action": "verify", ACTION_CHECKBOX_NAME: [cited["event"].pk]})
+    event = cited["event"]
+    client.post(
+        changelist,
+        {
+            "action": "verify",
+            ACTION_CHECKBOX_NAME: [event.pk],
+            "post": "yes",
+            f"source_{event.pk}": event.sources.first().pk,
+        },
+    )
     assert not open_flags()
 
     client.post(

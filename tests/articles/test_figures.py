@@ -105,6 +105,23 @@ def test_organizations_under_instrument_counts_each_organization_once():
     assert figures.compute(under(instrument, 2)) == 2
 
 
+def test_organizations_under_instrument_count_events_of_any_kind_when_none_is_named():
+    """A memorandum that ends some participations and announces other withdrawals names both."""
+    instrument = factories.InstrumentFactory()
+    factories.MembershipEventFactory(instrument=instrument)
+    factories.MembershipEventFactory(
+        instrument=instrument, kind=MembershipEvent.Kind.PARTICIPATION_ENDED
+    )
+
+    any_kind = check(
+        measure=Measure.ORGANIZATIONS_WITH_EVENT_UNDER_INSTRUMENT,
+        instrument=instrument,
+        stated_value=2,
+    )
+    assert figures.compute(any_kind) == 2
+    assert figures.compute(under(instrument, 1)) == 1
+
+
 def test_organizations_under_instrument_splits_un_related_from_the_others():
     instrument = factories.InstrumentFactory()
     for un_related in (True, True, False):

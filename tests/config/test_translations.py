@@ -132,7 +132,7 @@ def test_chinese_organization_page_shows_the_status_badge_in_chinese(client):
     assert response.status_code == 200
     badge = re.search(r'data-us-status="(\w+)"[^>]*>([^<]*)<', response.text)
     assert badge.groups() == (Status.WITHDRAWAL_PENDING.value, "退出待生效")
-    assert '<h2 id="status-heading">美国的成员资格</h2>' in response.text
+    assert '<h2 id="status-heading">美国的状态</h2>' in response.text
 
 
 @pytest.mark.django_db

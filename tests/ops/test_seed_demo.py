@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, Claim, ReviewLog
+from articles.models import Article, Claim, Evidence, FigureCheck, ReviewLog
 from articles.text.anchors import AnchorState, Quote, resolve_all
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +86,44 @@ def test_seed_demo_needs_the_registry(settings):
     settings.DEBUG = True
     with pytest.raises(CommandError, match="load_registry"):
         call_command("seed_demo", stdout=io.StringIO())
+
+
+def test_every_demo_claim_rests_on_a_primary_or_a_verified_source(settings, registry):
+    """Instruments cite their own text; events and organizations a primary or verified source."""
+    seed(settings)
+    evidence = Evidence.objects.select_related("event", "instrument", "organization")
+    assert evidence.exists()
+    for item in evidence.prefetch_related("event__sources", "organization__sources"):
+        if item.event_id:
+            assert item.event.has_primary_source or item.event.is_verified, item.event.key
+        elif item.instrument_id:
+            assert item.instrument.has_primary_source, item.instrument.slug
+        else:
+            assert item.organization.has_primary_source, item.organization.slug
+
+
+def test_demo_article_page_shows_source_kinds_and_verifications(settings, registry, client):
+    seed(settings)
+    text = client.get(f"/en/articles/{Article.objects.get().slug}/").text
+
+    assert '<span class="source-kind source-kind-primary">Official text</span>' in text
+    assert '<span class="source-kind source-kind-secondary">News report</span>' in text
+    # The WHO's exit rests on a republished joint statement, verified against it.
+    assert "Verified against Termination of U.S. Membership in the World Health" in text
+    assert "web.archive.org/web/" in text
+
+
+def test_demo_memorandum_figures_count_every_organization_named_in_it(settings, registry):
+    """66, 31 and 35 hold although the memorandum ends participation in some UN bodies."""
+    seed(settings)
+    checks = (
+        FigureCheck.objects.filter(claim__claim_set__isnull=True)
+        .select_related("claim")
+        .order_by("claim__number")
+    )
+    memorandum = [check for check in checks if check.instrument_id]
+    assert [int(check.stated_value) for check in memorandum] == [66, 31, 35]
+    assert {check.event_kind for check in memorandum} == {""}
+    out = io.StringIO()
+    call_command("check_claims", stdout=out)
+    assert "0 problems" in out.getvalue()

@@ -153,6 +153,17 @@ def run_action(client, action: str, events, **extra):
     )
 
 
+def verify(client, events, **choices):
+    """Run the verify action to its end: open its page, then confirm the sources it offers.
+
+    `choices` overrides the source offered for an event (`source_<event id>`).
+    """
+    page = run_action(client, "verify", events)
+    form = page.context.get("form") if page.context else None
+    offered = {name: field.initial for name, field in form.fields.items()} if form else {}
+    return run_action(client, "verify", events, post="yes", **(offered | choices))
+
+
 def changelist_rows(response) -> list:
     return list(response.context["cl"].result_list)
 
@@ -298,7 +309,7 @@ def test_event_search_matches_its_organizations_chinese_name(editor_client, regi
 
 def test_event_list_filters_by_verified(moderator_client, registry):
     verified = registry[MembershipEvent]
-    run_action(moderator_client, "verify", [verified])
+    verify(moderator_client, [verified])
     unverified = MembershipEventFactory(key="unverified")
 
     yes = moderator_client.get(admin_url(MembershipEvent, "changelist"), {"verified": "yes"})
@@ -314,11 +325,12 @@ def test_moderator_verifies_events_with_a_source_and_skips_those_without(
     sourced = registry[MembershipEvent]
     unsourced = MembershipEventFactory(key="no-source-yet")
 
-    response = run_action(moderator_client, "verify", [sourced, unsourced])
+    response = verify(moderator_client, [sourced, unsourced])
 
     sourced.refresh_from_db()
     unsourced.refresh_from_db()
     assert sourced.verified_by == moderator and sourced.verified_at is not None
+    assert sourced.verified_source == registry[Source]
     assert sourced.is_verified
     assert unsourced.verified_at is None
     feedback = [str(message) for message in response.context["messages"]]
@@ -326,9 +338,69 @@ def test_moderator_verifies_events_with_a_source_and_skips_those_without(
     assert any("no-source-yet" in message and "no source" in message for message in feedback)
 
 
+def test_verifying_asks_which_source_confirms_each_event_offering_official_texts_first(
+    moderator_client, registry
+):
+    event = registry[MembershipEvent]
+    official = SourceFactory(title="Executive Order 14155", kind=Source.Kind.PRIMARY)
+    event.sources.add(official)
+
+    page = run_action(moderator_client, "verify", [event])
+
+    assert page.status_code == 200
+    assert "Which source confirms each event?" in page.text
+    field = page.context["form"].fields[f"source_{event.pk}"]
+    assert [pk for pk, _label in field.choices] == [official.pk, registry[Source].pk]
+    assert field.initial == official.pk
+    event.refresh_from_db()
+    assert event.verified_at is None
+
+
+def test_moderator_verifies_against_the_source_they_choose(moderator_client, registry):
+    event = registry[MembershipEvent]
+    official = SourceFactory(kind=Source.Kind.PRIMARY)
+    event.sources.add(official)
+
+    verify(moderator_client, [event], **{f"source_{event.pk}": registry[Source].pk})
+
+    event.refresh_from_db()
+    assert event.verified_source == registry[Source]
+
+
+def test_a_source_the_event_does_not_cite_is_refused(moderator_client, registry):
+    event = registry[MembershipEvent]
+    elsewhere = SourceFactory()
+
+    response = verify(moderator_client, [event], **{f"source_{event.pk}": elsewhere.pk})
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    event.refresh_from_db()
+    assert event.verified_at is None and event.verified_source is None
+
+
+def test_dropping_the_verifying_source_withdraws_the_verification(
+    editor_client, moderator_client, registry
+):
+    event = registry[MembershipEvent]
+    other = SourceFactory()
+    event.sources.add(other)
+    verify(moderator_client, [event], **{f"source_{event.pk}": registry[Source].pk})
+
+    response = editor_client.post(
+        admin_url(MembershipEvent, "change", event.pk),
+        event_form_data(event, sources=[other.pk]),
+        follow=True,
+    )
+
+    event.refresh_from_db()
+    assert event.verified_at is None and event.verified_source is None
+    assert any("no longer cites" in str(message) for message in response.context["messages"])
+
+
 def test_moderator_withdraws_a_verification(moderator_client, registry):
     event = registry[MembershipEvent]
-    run_action(moderator_client, "verify", [event])
+    verify(moderator_client, [event])
 
     run_action(moderator_client, "withdraw_verification", [event])
 
@@ -339,16 +411,21 @@ def test_moderator_withdraws_a_verification(moderator_client, registry):
 def test_moderator_verifies_from_the_event_change_form(moderator_client, moderator, registry):
     event = registry[MembershipEvent]
     url = admin_url(MembershipEvent, "change", event.pk)
+    action = {"CHANGE_FORM-action": "verify", ACTION_CHECKBOX_NAME: [event.pk]}
 
     page = moderator_client.get(url)
+    choosing = moderator_client.post(url, action)
     response = moderator_client.post(
-        url, {"CHANGE_FORM-action": "verify", ACTION_CHECKBOX_NAME: [event.pk]}
+        url, {**action, "post": "yes", f"source_{event.pk}": registry[Source].pk}
     )
 
     assert "Verify selected events" in page.text
+    assert choosing.status_code == 200
+    assert 'name="CHANGE_FORM-action" value="verify"' in choosing.text
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.verified_by == moderator
+    assert event.verified_source == registry[Source]
 
 
 def test_editor_sees_no_verification_actions(editor_client, registry):
@@ -364,9 +441,15 @@ def test_editors_crafted_verify_post_is_refused(editor_client, registry):
     event = registry[MembershipEvent]
 
     run_action(editor_client, "verify", [event])
+    run_action(editor_client, "verify", [event], post="yes", **{f"source_{event.pk}": 1})
     editor_client.post(
         admin_url(MembershipEvent, "change", event.pk),
-        {"CHANGE_FORM-action": "verify", ACTION_CHECKBOX_NAME: [event.pk]},
+        {
+            "CHANGE_FORM-action": "verify",
+            ACTION_CHECKBOX_NAME: [event.pk],
+            "post": "yes",
+            f"source_{event.pk}": registry[Source].pk,
+        },
     )
 
     event.refresh_from_db()
@@ -375,7 +458,7 @@ def test_editors_crafted_verify_post_is_refused(editor_client, registry):
 
 def test_editors_crafted_withdraw_post_is_refused(editor_client, moderator_client, registry):
     event = registry[MembershipEvent]
-    run_action(moderator_client, "verify", [event])
+    verify(moderator_client, [event])
 
     run_action(editor_client, "withdraw_verification", [event])
 
@@ -393,6 +476,7 @@ def test_editor_cannot_set_verification_through_the_change_form(editor_client, r
             summary="Announced on inauguration day.",
             verified_at="2025-02-01 00:00",
             verified_by=1,
+            verified_source=registry[Source].pk,
         ),
     )
 
@@ -406,7 +490,7 @@ def test_changing_a_verified_events_facts_withdraws_its_verification(
     editor_client, moderator_client, registry
 ):
     event = registry[MembershipEvent]
-    run_action(moderator_client, "verify", [event])
+    verify(moderator_client, [event])
 
     editor_client.post(
         admin_url(MembershipEvent, "change", event.pk),
@@ -422,7 +506,7 @@ def test_changing_a_verified_events_facts_inline_withdraws_its_verification(
     editor_client, moderator_client, registry
 ):
     event = registry[MembershipEvent]
-    run_action(moderator_client, "verify", [event])
+    verify(moderator_client, [event])
     url = admin_url(Organization, "change", registry[Organization].pk)
 
     response = editor_client.post(
@@ -439,7 +523,7 @@ def test_saving_an_organization_untouched_keeps_its_events_verified(
     editor_client, moderator_client, registry
 ):
     event = registry[MembershipEvent]
-    run_action(moderator_client, "verify", [event])
+    verify(moderator_client, [event])
     url = admin_url(Organization, "change", registry[Organization].pk)
 
     response = editor_client.post(url, change_form_data(editor_client.get(url)))
@@ -453,7 +537,7 @@ def test_rewording_a_verified_events_summary_keeps_its_verification(
     editor_client, moderator_client, registry
 ):
     event = registry[MembershipEvent]
-    run_action(moderator_client, "verify", [event])
+    verify(moderator_client, [event])
 
     editor_client.post(
         admin_url(MembershipEvent, "change", event.pk), event_form_data(event, summary="Reworded.")
@@ -538,3 +622,50 @@ def test_moderator_deletes_an_organization_without_events(moderator_client):
 
     assert response.status_code == 302
     assert not Organization.objects.filter(pk=organization.pk).exists()
+
+
+def source_form_data(**changes) -> dict:
+    data = {
+        "url": "https://www.state.gov/releases/unesco-2025",
+        "title": "The United States Withdraws from UNESCO",
+        "kind": Source.Kind.PRIMARY,
+        "publisher": "US Department of State",
+        "published_on": "2025-07-22",
+        "accessed_on": "2026-01-31",
+        "archive_url": "",
+        "note": "",
+    }
+    return data | changes
+
+
+def test_the_admin_refuses_a_source_address_that_names_no_document(editor_client):
+    response = editor_client.post(
+        admin_url(Source, "add"), source_form_data(url="https://www.state.gov/")
+    )
+
+    assert response.status_code == 200
+    assert "This address names a whole site, not a document" in response.text
+    assert not Source.objects.exists()
+
+
+def test_a_new_source_gets_the_wayback_address_of_the_day_it_was_read(editor_client):
+    response = editor_client.post(admin_url(Source, "add"), source_form_data())
+
+    assert response.status_code == 302
+    source = Source.objects.get()
+    assert source.archive_url == (
+        "https://web.archive.org/web/20260131/https://www.state.gov/releases/unesco-2025"
+    )
+
+
+def test_an_organizations_relation_is_edited_and_filtered_in_the_admin(editor_client, who):
+    url = admin_url(Organization, "change", who.pk)
+    data = change_form_data(editor_client.get(url), relation="observer")
+
+    assert editor_client.post(url, data).status_code == 302
+    who.refresh_from_db()
+    assert who.relation == "observer"
+    listed = editor_client.get(
+        admin_url(Organization, "changelist"), {"relation__exact": "observer"}
+    )
+    assert changelist_rows(listed) == [who]

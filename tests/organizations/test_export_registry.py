@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from organizations.models import Organization
+from organizations.services import membership_event_verify
 from tests.factories import (
     DomainFactory,
     InstrumentFactory,
@@ -34,13 +35,15 @@ CSV_HEADERS = {
     "instruments.csv": "slug,kind,number,title,signed_on,citation,url,description",
     "organizations.csv": (
         "slug,name,acronym,kind,un_related,parent,domains,founded,headquarters,website,"
-        "wikidata_id,description"
+        "wikidata_id,description,relation"
     ),
     "names.csv": "organization,language,name,acronym,is_preferred",
-    "sources.csv": "url,title,publisher,published_on,accessed_on,archive_url,organizations",
+    "sources.csv": (
+        "url,title,publisher,published_on,accessed_on,archive_url,organizations,kind,note"
+    ),
     "events.csv": (
         "key,organization,country,kind,announced_on,effective_on,date_precision,instrument,"
-        "summary,sources"
+        "summary,sources,verified_on,verified_source"
     ),
 }
 
@@ -178,10 +181,10 @@ def test_csv_writes_empty_values_as_empty_cells(tmp_path):
     export("--format", "csv", "--output", str(tmp_path))
 
     assert (tmp_path / "organizations.csv").read_text(encoding="utf-8").splitlines()[1] == (
-        "colombo-plan-council,Colombo Plan Council,,non_un_igo,false,,,,,,,"
+        "colombo-plan-council,Colombo Plan Council,,non_un_igo,false,,,,,,,,member_state"
     )
     assert (tmp_path / "events.csv").read_text(encoding="utf-8").splitlines()[1] == (
-        "colombo-joined,colombo-plan-council,US,joined,,1951-01-01,year,,,"
+        "colombo-joined,colombo-plan-council,US,joined,,1951-01-01,year,,,,,"
     )
 
 
@@ -249,3 +252,47 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_rows(
         output = export()
     assert len(json.loads(output)["events"]) == 1_000
     assert Organization.objects.count() == 200
+
+
+def test_an_events_sources_are_listed_primary_first_and_its_verification_as_a_date(
+    tmp_path, moderator
+):
+    organization = OrganizationFactory(slug="unesco", relation="member_state")
+    news = SourceFactory(url="https://a.example.org/report", kind="secondary")
+    official = SourceFactory(url="https://z.example.org/notice", kind="primary")
+    event = MembershipEventFactory(key="unesco-event", organization=organization)
+    event.sources.add(news, official)
+    membership_event_verify(
+        event=event,
+        source=news,
+        by=moderator,
+        at=datetime.datetime(2026, 1, 31, 23, 30, tzinfo=datetime.UTC),
+    )
+
+    document = json.loads(export())
+
+    (row,) = document["events"]
+    assert row["sources"] == ["https://z.example.org/notice", "https://a.example.org/report"]
+    # The day in the site's time zone (UTC by default), not who verified it.
+    assert row["verified_on"] == "2026-01-31"
+    assert row["verified_source"] == "https://a.example.org/report"
+    assert {source["url"]: source["kind"] for source in document["sources"]} == {
+        "https://a.example.org/report": "secondary",
+        "https://z.example.org/notice": "primary",
+    }
+    assert document["organizations"][0]["relation"] == "member_state"
+
+
+def test_a_verification_whose_source_the_event_dropped_is_not_exported():
+    dropped = SourceFactory()
+    event = MembershipEventFactory(
+        key="stale",
+        verified_at=datetime.datetime(2026, 1, 31, tzinfo=datetime.UTC),
+        verified_source=dropped,
+    )
+    # Written around the services, which would have withdrawn the verification.
+    event.sources.add(SourceFactory())
+
+    (row,) = json.loads(export())["events"]
+
+    assert (row["verified_on"], row["verified_source"]) == (None, "")

@@ -171,11 +171,18 @@ def test_recovered_event_comes_back_unverified(moderator_client, unesco):
         organization=unesco,
         announced_on=datetime.date(2025, 7, 22),
     )
-    event.sources.add(SourceFactory())
+    source = SourceFactory()
+    event.sources.add(source)
     moderator_client.post(
         admin_url(MembershipEvent, "changelist"),
-        {"action": "verify", ACTION_CHECKBOX_NAME: [event.pk]},
+        {
+            "action": "verify",
+            ACTION_CHECKBOX_NAME: [event.pk],
+            "post": "yes",
+            f"source_{event.pk}": source.pk,
+        },
     )
+    assert MembershipEvent.objects.verified().filter(pk=event.pk).exists()
     moderator_client.post(admin_url(MembershipEvent, "delete", event.pk), {"post": "yes"})
 
     [deletion] = moderator_client.get(admin_url(MembershipEvent, "recoverlist")).context["deleted"]
@@ -192,16 +199,22 @@ def test_recovered_event_comes_back_unverified(moderator_client, unesco):
 
 def test_verification_is_recorded_in_the_events_history(moderator_client, moderator, unesco):
     event = MembershipEventFactory(organization=unesco)
-    event.sources.add(SourceFactory())
+    source = SourceFactory(url="https://example.org/who-letter")
+    event.sources.add(source)
 
     moderator_client.post(
         admin_url(MembershipEvent, "changelist"),
-        {"action": "verify", ACTION_CHECKBOX_NAME: [event.pk]},
+        {
+            "action": "verify",
+            ACTION_CHECKBOX_NAME: [event.pk],
+            "post": "yes",
+            f"source_{event.pk}": source.pk,
+        },
     )
 
     version = Version.objects.get_for_object(event).get()
     assert version.revision.user == moderator
-    assert version.revision.get_comment() == "Verified."
+    assert version.revision.get_comment() == "Verified against https://example.org/who-letter."
 
 
 def test_editor_cannot_recover_a_deleted_organization(editor_client, moderator_client, unesco):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from organizations.models import (
     Domain,
@@ -21,6 +22,7 @@ from organizations.models import (
     Source,
 )
 from organizations.registry_io import reading
+from organizations.services import membership_event_verify
 from tests.factories import DomainFactory, OrganizationFactory, OrganizationNameFactory
 
 pytestmark = pytest.mark.django_db
@@ -185,6 +187,7 @@ def generate_registry(folder: Path, *, organizations: int, events: int) -> Path:
             "accessed_on",
             "archive_url",
             "organizations",
+            "kind",
         ],
         [
             [
@@ -195,6 +198,7 @@ def generate_registry(folder: Path, *, organizations: int, events: int) -> Path:
                 "2026-01-15",
                 "",
                 ";".join(f"org-{j * 10 + k}" for k in range(3) if j * 10 + k < organizations),
+                Source.Kind.values[j % 3],
             ]
             for j in range(source_count)
         ],
@@ -213,6 +217,8 @@ def generate_registry(folder: Path, *, organizations: int, events: int) -> Path:
             "instrument",
             "summary",
             "sources",
+            "verified_on",
+            "verified_source",
         ],
         [
             [
@@ -226,6 +232,8 @@ def generate_registry(folder: Path, *, organizations: int, events: int) -> Path:
                 f"eo-{k % 5}" if k % 4 else "",
                 f"Event number {k}.",
                 f"https://example.org/sources/{k % source_count}",
+                "2026-01-31" if k % 2 else "",
+                f"https://example.org/sources/{k % source_count}" if k % 2 else "",
             ]
             for k in range(events)
         ],
@@ -249,13 +257,24 @@ def empty_registry() -> None:
 def test_bundled_registry_has_the_66_organizations_of_the_january_2026_memorandum():
     load()
 
-    memorandum = Organization.objects.filter(
-        events__kind=MembershipEvent.Kind.WITHDRAWAL_ANNOUNCED,
-        events__instrument__slug="memorandum-2026-01-07",
-    ).distinct()
+    memorandum = Organization.objects.named_in("memorandum-2026-01-07")
     assert memorandum.count() == 66
     assert memorandum.filter(un_related=True).count() == 31
     assert memorandum.filter(un_related=False).count() == 35
+
+
+def test_bundled_memorandum_ends_participation_where_there_is_no_membership():
+    """Secretariat units and expert bodies end participation; the others announce withdrawal."""
+    load()
+
+    events = MembershipEvent.objects.filter(instrument__slug="memorandum-2026-01-07")
+    ended = events.filter(kind=MembershipEvent.Kind.PARTICIPATION_ENDED)
+    assert ended.count() == 11
+    assert set(ended.values_list("organization__relation", flat=True)) == {"participant"}
+    assert events.filter(kind=MembershipEvent.Kind.WITHDRAWAL_ANNOUNCED).count() == 55
+    assert not events.exclude(organization__relation__in=["member_state", "treaty_party"]).filter(
+        kind=MembershipEvent.Kind.WITHDRAWAL_ANNOUNCED
+    )
 
 
 def test_loading_the_bundled_registry_twice_changes_nothing_the_second_time():
@@ -466,18 +485,20 @@ def test_progress_is_reported_every_5000_rows(tmp_path):
 def test_the_number_of_queries_does_not_grow_with_the_number_of_rows(
     tmp_path, django_assert_num_queries
 ):
-    """Below one write batch (2,500 rows) every size loads in the same number of queries."""
+    """Below one write batch (2,300 events) every size loads in the same number of queries."""
     small = generate_registry(tmp_path / "small", organizations=100, events=600)
-    large = generate_registry(tmp_path / "large", organizations=400, events=2_400)
+    large = generate_registry(tmp_path / "large", organizations=400, events=2_200)
 
     with django_assert_num_queries(22):
         load(small)
     empty_registry()
     with django_assert_num_queries(22):
         load(large)
-    assert MembershipEvent.objects.count() == 2_400
-    assert MembershipEvent.sources.through.objects.count() == 2_400
-    with django_assert_num_queries(12):
+    assert MembershipEvent.objects.count() == 2_200
+    assert MembershipEvent.sources.through.objects.count() == 2_200
+    assert MembershipEvent.objects.verified().count() == 1_100
+    # Reading it again adds the stored verifications to compare.
+    with django_assert_num_queries(13):
         load(large)
 
 
@@ -695,6 +716,15 @@ CELL_PROBLEMS = [
         "names.csv:6:5",
         'is_preferred: "world-health-organization" already has a preferred zh-hans name at ',
     ),
+    (
+        "sources.csv",
+        2,
+        "kind",
+        "blog",
+        "sources.csv:3:8",
+        'kind: unknown value "blog"; allowed: primary, secondary, tertiary',
+    ),
+    ("sources.csv", 2, "kind", "", "sources.csv:3:8", "kind: a value is required"),
 ]
 
 
@@ -744,7 +774,7 @@ def test_a_bad_last_row_of_many_leaves_the_database_as_it_was(tmp_path):
     shutil.copy(SMALL / "domains.csv", folder / "domains.csv")  # valid changes, too
     set_cell(folder, "domains.csv", 1, "name", "Climate and weather")
     with (folder / "events.csv").open("a", encoding="utf-8") as stream:
-        stream.write("event-last,org-1,US,withdrawal_announced,2025-13-01,,day,,,\n")
+        stream.write("event-last,org-1,US,withdrawal_announced,2025-13-01,,day,,,,,\n")
 
     problems, _summary = load_failing(folder)
 
@@ -1008,3 +1038,158 @@ def _export() -> str:
     stdout = io.StringIO()
     call_command("export_registry", stdout=stdout)
     return stdout.getvalue()
+
+
+# Sources, relations and verifications ---------------------------------------------
+
+WHO_EVENT = "who-withdrawal-announced-2025-01-20"
+WHO_SOURCE = "https://www.federalregister.gov/d/2025-01957"
+
+
+def add_columns(folder: Path, filename: str, **values_by_column: list[str]) -> None:
+    """Append columns to a CSV file of the small data set, a value for each data row."""
+    path = folder / filename
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    for column, values in values_by_column.items():
+        rows[0].append(column)
+        for row, value in zip(rows[1:], values, strict=True):
+            row.append(value)
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream, lineterminator="\n").writerows(rows)
+
+
+def with_verification(tmp_path, verified_on: str, source: str) -> Path:
+    folder = copy_small(tmp_path)
+    add_columns(
+        folder,
+        "events.csv",
+        verified_on=["", "", verified_on],
+        verified_source=["", "", source],
+    )
+    return folder
+
+
+def test_files_written_before_the_new_columns_load_with_them_blank():
+    """Relations default to a membership; events come without a verification."""
+    load(SMALL)
+
+    assert set(Organization.objects.values_list("relation", flat=True)) == {"member_state"}
+    assert set(Source.objects.values_list("note", flat=True)) == {""}
+    assert not MembershipEvent.objects.exclude(verified_at=None).exists()
+
+
+def test_a_source_address_naming_a_whole_site_is_refused_where_it_is(tmp_path):
+    folder = copy_small(tmp_path)
+    with (folder / "sources.csv").open("a", encoding="utf-8") as stream:
+        stream.write("https://www.who.int/,WHO home page,WHO,,,,,tertiary\n")
+
+    problems, _summary = load_failing(folder)
+
+    assert "sources.csv:4:1: url: This address names a whole site, not a document" in problems
+    assert row_counts() == EMPTY
+
+
+def test_a_relation_is_loaded_and_checked(tmp_path):
+    folder = copy_small(tmp_path)
+    add_columns(folder, "organizations.csv", relation=["observer", "", "member_state"])
+    load(folder)
+    relations = dict(Organization.objects.values_list("slug", "relation"))
+    assert relations == {
+        "council-of-europe": "observer",
+        "venice-commission": "member_state",
+        "world-health-organization": "member_state",
+    }
+
+    set_cell(folder, "organizations.csv", 1, "relation", "ally")
+    problems, _summary = load_failing(folder)
+    assert 'organizations.csv:2:13: relation: unknown value "ally"; allowed: member_state' in (
+        problems
+    )
+
+
+def test_a_verification_names_its_source_and_its_date(tmp_path):
+    load(with_verification(tmp_path, "2026-01-31", WHO_SOURCE))
+
+    event = MembershipEvent.objects.get(key=WHO_EVENT)
+    assert event.verified_source.url == WHO_SOURCE
+    assert timezone.localdate(event.verified_at) == datetime.date(2026, 1, 31)
+    assert event.verified_by is None
+    assert event.is_verified
+
+
+@pytest.mark.parametrize(
+    ("verified_on", "source", "where", "what"),
+    [
+        ("2026-01-31", "", "events.csv:4:12", "verified_source: a verification names the source"),
+        ("", WHO_SOURCE, "events.csv:4:11", "verified_on: a verification needs its date"),
+        (
+            "2026-01-31",
+            "https://www.whitehouse.gov/presidential-actions/2026/01/"
+            "withdrawing-the-united-states-from-international-organizations/",
+            "events.csv:4:12",
+            'verified_source: "https://www.whitehouse.gov/presidential-actions/2026/01/'
+            'withdrawing-the-united-states-from-international-organizations/" is not among '
+            "this event's sources",
+        ),
+    ],
+)
+def test_an_incomplete_or_foreign_verification_is_refused(
+    tmp_path, verified_on, source, where, what
+):
+    problems, _summary = load_failing(with_verification(tmp_path, verified_on, source))
+
+    assert f"{where}: {what}" in problems
+    assert row_counts() == EMPTY
+
+
+def test_a_row_without_a_verification_keeps_a_moderators(tmp_path, moderator):
+    load(SMALL)
+    event = MembershipEvent.objects.get(key=WHO_EVENT)
+    membership_event_verify(event=event, source=event.sources.get(), by=moderator)
+
+    assert "events: 0 created, 0 updated, 3 unchanged" in load(SMALL)
+    event.refresh_from_db()
+    assert event.verified_by == moderator
+
+
+def test_a_load_that_changes_a_verified_events_facts_withdraws_its_verification(
+    tmp_path, moderator
+):
+    load(SMALL)
+    event = MembershipEvent.objects.get(key=WHO_EVENT)
+    membership_event_verify(event=event, source=event.sources.get(), by=moderator)
+    folder = copy_small(tmp_path)
+    set_cell(folder, "events.csv", 3, "effective_on", "2026-02-22")
+
+    load(folder)
+
+    event.refresh_from_db()
+    assert event.effective_on == datetime.date(2026, 2, 22)
+    assert event.verified_at is None and event.verified_source is None
+
+
+def test_a_load_that_drops_the_verifying_source_withdraws_the_verification(tmp_path, moderator):
+    load(SMALL)
+    event = MembershipEvent.objects.get(key=WHO_EVENT)
+    membership_event_verify(event=event, source=event.sources.get(), by=moderator)
+    folder = copy_small(tmp_path)
+    set_cell(folder, "events.csv", 3, "sources", "")
+
+    load(folder)
+
+    event.refresh_from_db()
+    assert event.verified_at is None and event.verified_source is None
+
+
+def test_a_verification_in_the_data_replaces_another_and_loads_once(tmp_path, moderator):
+    load(SMALL)
+    event = MembershipEvent.objects.get(key=WHO_EVENT)
+    membership_event_verify(event=event, source=event.sources.get(), by=moderator)
+    folder = with_verification(tmp_path, "2026-01-31", WHO_SOURCE)
+
+    assert "events: 0 created, 1 updated, 2 unchanged" in load(folder)
+    assert "events: 0 created, 0 updated, 3 unchanged" in load(folder)
+    event.refresh_from_db()
+    assert event.verified_by is None
+    assert timezone.localdate(event.verified_at) == datetime.date(2026, 1, 31)

@@ -168,3 +168,20 @@ def test_status_date_form_with_a_malformed_date_reports_it_and_uses_the_default(
     form = StatusDateForm({"on": value})
     assert form.status_date(default=D(2000, 1, 1)) == D(2000, 1, 1)
     assert "on" in form.errors
+
+
+def test_relation_filter_keeps_the_relation_and_status_says_what_it_means():
+    desa = OrganizationFactory(slug="desa", relation=Organization.Relation.PARTICIPANT)
+    MembershipEventFactory(
+        organization=desa,
+        kind=MembershipEvent.Kind.PARTICIPATION_ENDED,
+        announced_on=D(2026, 1, 7),
+    )
+    OrganizationFactory(slug="member", relation=Organization.Relation.MEMBER_STATE)
+
+    participants = OrganizationFilter({"relation": "participant"}, queryset=Organization.objects)
+    ended = OrganizationFilter({"status": "participation_ended"}, queryset=Organization.objects)
+
+    assert slugs(participants) == ["desa"]
+    assert slugs(ended) == ["desa"]
+    assert not OrganizationFilter({"relation": "ally"}, queryset=Organization.objects).is_valid()

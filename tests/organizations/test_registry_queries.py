@@ -56,14 +56,16 @@ def populate(count: int, *, first: int = 0) -> None:
         organization.domains.add(health, climate)
         OrganizationNameFactory(organization=organization, language="zh-hans")
         OrganizationNameFactory(organization=organization, language="fr")
+        source = SourceFactory()
         event = MembershipEventFactory(
             organization=organization,
             instrument=memo,
             announced_on=D(2026, 1, 7),
             verified_by=moderator,
             verified_at=timezone.now(),
+            verified_source=source,
         )
-        event.sources.add(SourceFactory())
+        event.sources.add(source)
 
 
 def count_queries(client, path: str, params: dict | None = None) -> int:
@@ -112,6 +114,7 @@ def make_organization_with_events(slug: str, events: int) -> Organization:
     instrument = InstrumentFactory()
     moderator = UserFactory(username=f"{slug}-moderator")
     for index in range(events):
+        source = SourceFactory()
         event = MembershipEventFactory(
             organization=organization,
             kind=MembershipEvent.Kind.WITHDRAWAL_ANNOUNCED
@@ -121,8 +124,9 @@ def make_organization_with_events(slug: str, events: int) -> Organization:
             instrument=instrument,
             verified_by=moderator,
             verified_at=timezone.now(),
+            verified_source=source,
         )
-        event.sources.add(SourceFactory(), SourceFactory())
+        event.sources.add(source, SourceFactory(kind="primary"))
     return organization
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from organizations.models import MembershipEvent, Organization
 from organizations.services import (
     membership_event_update,
-    membership_events_verify,
+    membership_event_verify,
     registry_change,
 )
 from organizations.signals import registry_changed, registry_changing
@@ -116,8 +116,9 @@ def test_a_block_that_raises_announces_nothing(announced):
 
 def test_changing_a_fact_of_a_verified_event_withdraws_its_verification(moderator):
     event = factories.MembershipEventFactory()
-    event.sources.add(factories.SourceFactory())
-    membership_events_verify(events=MembershipEvent.objects.filter(pk=event.pk), by=moderator)
+    source = factories.SourceFactory()
+    event.sources.add(source)
+    membership_event_verify(event=event, source=source, by=moderator)
     event.refresh_from_db()
     assert event.verified_at is not None
 

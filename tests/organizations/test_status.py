@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 
 from organizations.models import Organization
-from organizations.status import Period, Status, membership_status, status_periods
+from organizations.status import Period, Relation, Status, membership_status, status_periods
 from tests.factories import MembershipEventFactory, OrganizationFactory
 
 D = datetime.date
@@ -30,6 +30,25 @@ PARIS = [
     Event("rejoined", D(2021, 1, 20), D(2021, 2, 19)),
     Event("withdrawal_announced", D(2025, 1, 20), D(2026, 1, 27)),
 ]
+# The Human Rights Council, where the United States was an observer in 2025.
+UNHRC = [
+    Event("participation_ended", D(2025, 2, 4), D(2025, 2, 4)),
+    Event("funding_ceased", D(2025, 2, 4), D(2025, 2, 4)),
+]
+# A UN Secretariat department or an expert body: the memorandum ends participation.
+DESA = [Event("participation_ended", D(2026, 1, 7))]
+COUNCIL_OF_EUROPE = [Event("observer_status", None, D(1995, 12, 7))]
+UNRWA = [Event("funding_ceased", D(2025, 2, 4), D(2025, 2, 4))]
+UNESCO = [
+    Event("withdrawal_announced", D(1983, 12, 30), D(1984, 12, 31)),
+    Event("withdrawal_effective", None, D(1984, 12, 31)),
+    Event("rejoined", None, D(2003, 10, 1)),
+    Event("withdrawal_announced", D(2017, 10, 12), D(2018, 12, 31)),
+    Event("rejoined", None, D(2023, 7, 11)),
+    Event("review_ordered", D(2025, 2, 4)),
+    Event("withdrawal_announced", D(2025, 7, 22), D(2026, 12, 31)),
+]
+TODAY = D(2026, 12, 4)
 
 
 def test_no_events_means_never_member():
@@ -93,6 +112,88 @@ def test_funding_cuts_do_not_change_membership():
     assert membership_status(events, D(2026, 1, 1)) == Status.NEVER_MEMBER
 
 
+@pytest.mark.parametrize(
+    ("events", "relation", "expected"),
+    [
+        (WHO, Relation.MEMBER_STATE, (Status.WITHDRAWAL_PENDING, Status.WITHDRAWN)),
+        (PARIS, Relation.TREATY_PARTY, (Status.WITHDRAWAL_PENDING, Status.WITHDRAWN)),
+        (UNESCO, Relation.MEMBER_STATE, (Status.REJOINED, Status.WITHDRAWAL_PENDING)),
+        (UNHRC, Relation.OBSERVER, (Status.OBSERVER_ENDED, Status.OBSERVER_ENDED)),
+        (DESA, Relation.PARTICIPANT, (Status.PARTICIPANT, Status.PARTICIPATION_ENDED)),
+        (UNRWA, Relation.FUNDER, (Status.FUNDING_CEASED, Status.FUNDING_CEASED)),
+        (COUNCIL_OF_EUROPE, Relation.OBSERVER, (Status.OBSERVER, Status.OBSERVER)),
+    ],
+)
+def test_real_histories_on_1_june_2025_and_today(events, relation, expected):
+    assert (
+        membership_status(events, D(2025, 6, 1), relation),
+        membership_status(events, TODAY, relation),
+    ) == expected
+
+
+def test_only_a_membership_or_a_treaty_is_ever_pending_withdrawal():
+    announced = [Event("withdrawal_announced", D(2026, 1, 7))]
+    pending = {
+        relation: membership_status(announced, TODAY, relation) for relation in Relation.values
+    }
+    assert pending == {
+        "member_state": Status.WITHDRAWAL_PENDING,
+        "treaty_party": Status.WITHDRAWAL_PENDING,
+        "observer": Status.OBSERVER,
+        "participant": Status.PARTICIPANT,
+        "funder": Status.FUNDER,
+    }
+
+
+def test_a_withdrawal_ends_a_participation_once_it_takes_effect():
+    events = [Event("withdrawal_announced", D(2026, 1, 7), D(2027, 1, 7))]
+    assert membership_status(events, D(2026, 6, 1), Relation.PARTICIPANT) == Status.PARTICIPANT
+    assert (
+        membership_status(events, D(2027, 1, 7), Relation.PARTICIPANT) == Status.PARTICIPATION_ENDED
+    )
+    assert membership_status(events, D(2027, 1, 7), Relation.FUNDER) == Status.FUNDING_CEASED
+
+
+def test_an_observer_was_an_observer_before_its_participation_ended():
+    assert membership_status(UNHRC, D(2025, 2, 3), Relation.OBSERVER) == Status.OBSERVER
+    assert membership_status(UNHRC, D(2025, 2, 4), Relation.OBSERVER) == Status.OBSERVER_ENDED
+
+
+def test_ending_participation_or_funding_leaves_a_membership_as_it_was():
+    """A member that stops taking part or paying is still a member."""
+    events = [*UNHRC, Event("joined", None, D(2000, 1, 1))]
+    assert membership_status(events, TODAY) == Status.MEMBER
+    assert membership_status(UNRWA, TODAY, Relation.MEMBER_STATE) == Status.NEVER_MEMBER
+
+
+def test_observer_status_counts_only_for_an_observer():
+    assert membership_status(COUNCIL_OF_EUROPE, D(1995, 12, 6), Relation.OBSERVER) == (
+        Status.NEVER_MEMBER
+    )
+    assert membership_status(COUNCIL_OF_EUROPE, TODAY, Relation.OBSERVER) == Status.OBSERVER
+    assert membership_status(COUNCIL_OF_EUROPE, TODAY) == Status.NEVER_MEMBER
+
+
+def test_a_participant_whose_funding_and_participation_end_the_same_day_has_ended_participation():
+    events = [
+        Event("funding_ceased", D(2026, 1, 7)),
+        Event("participation_ended", D(2026, 1, 7)),
+    ]
+    assert membership_status(events, TODAY, Relation.PARTICIPANT) == Status.PARTICIPATION_ENDED
+    assert membership_status(events[:1], TODAY, Relation.PARTICIPANT) == Status.FUNDING_CEASED
+
+
+def test_periods_follow_the_relation():
+    assert status_periods(DESA, Relation.PARTICIPANT) == [
+        Period(None, D(2026, 1, 7), Status.PARTICIPANT),
+        Period(D(2026, 1, 7), None, Status.PARTICIPATION_ENDED),
+    ]
+    assert status_periods(UNHRC, Relation.OBSERVER) == [
+        Period(None, D(2025, 2, 4), Status.OBSERVER),
+        Period(D(2025, 2, 4), None, Status.OBSERVER_ENDED),
+    ]
+
+
 def test_periods_merge_neighbours_and_end_open():
     periods = status_periods(PARIS)
     assert periods == [
@@ -107,14 +208,24 @@ def test_periods_merge_neighbours_and_end_open():
 
 @pytest.mark.django_db
 def test_annotation_agrees_with_the_function_on_every_boundary():
-    histories = {
-        "who": WHO,
-        "paris": PARIS,
-        "none": [],
-        "joined": [Event("joined", None, D(2014, 6, 18))],
+    """Every relation, over real histories and each history under every other relation too."""
+    real = {
+        "who": (WHO, Relation.MEMBER_STATE),
+        "paris": (PARIS, Relation.TREATY_PARTY),
+        "unesco": (UNESCO, Relation.MEMBER_STATE),
+        "unhrc": (UNHRC, Relation.OBSERVER),
+        "desa": (DESA, Relation.PARTICIPANT),
+        "unrwa": (UNRWA, Relation.FUNDER),
+        "council-of-europe": (COUNCIL_OF_EUROPE, Relation.OBSERVER),
+        "none": ([], Relation.MEMBER_STATE),
+        "joined": ([Event("joined", None, D(2014, 6, 18))], Relation.MEMBER_STATE),
     }
-    for slug, events in histories.items():
-        organization = OrganizationFactory(slug=slug)
+    histories = dict(real)
+    for slug, (events, _relation) in real.items():
+        for relation in Relation.values:
+            histories[f"{slug}-as-{relation}"] = (events, relation)
+    for slug, (events, relation) in histories.items():
+        organization = OrganizationFactory(slug=slug, relation=relation)
         for event in events:
             MembershipEventFactory(
                 organization=organization,
@@ -125,7 +236,7 @@ def test_annotation_agrees_with_the_function_on_every_boundary():
     days = sorted(
         {
             d
-            for events in histories.values()
+            for events, _relation in histories.values()
             for e in events
             for d in (e.announced_on, e.effective_on)
             if d
@@ -136,8 +247,8 @@ def test_annotation_agrees_with_the_function_on_every_boundary():
     )
     for on in sorted(probes):
         annotated = dict(Organization.objects.with_status(on).values_list("slug", "status"))
-        for slug, events in histories.items():
-            assert annotated[slug] == membership_status(events, on), (slug, on)
+        for slug, (events, relation) in histories.items():
+            assert annotated[slug] == membership_status(events, on, relation), (slug, on)
 
 
 @pytest.mark.django_db

@@ -73,13 +73,15 @@ def registry_of(organizations: int) -> None:
         organization = OrganizationFactory(parent=parents[number % 3])
         organization.domains.add(domain)
         OrganizationNameFactory(organization=organization)
+        source = SourceFactory()
         event = MembershipEventFactory(
             organization=organization,
             instrument=instruments[number % 3],
             verified_by=verifier,
             verified_at=timezone.now(),
+            verified_source=source,
         )
-        event.sources.add(SourceFactory())
+        event.sources.add(source)
         MembershipEventFactory(
             organization=organization,
             kind=MembershipEvent.Kind.WITHDRAWAL_EFFECTIVE,
@@ -290,18 +292,27 @@ def test_event_changelist_lists_newest_first_without_joining_for_the_order(moder
     assert 'ORDER BY "organizations_organization"."name"' not in page_query
 
 
-def test_event_changelist_marks_verified_only_events_citing_a_source(moderator_client):
+def test_event_changelist_marks_verified_only_events_citing_their_source(moderator_client):
     verifier = UserFactory(username="verifier")
-    sourced = MembershipEventFactory(verified_by=verifier, verified_at=timezone.now())
-    sourced.sources.add(SourceFactory())
-    unsourced = MembershipEventFactory(verified_by=verifier, verified_at=timezone.now())
+    source, dropped = SourceFactory(), SourceFactory()
+    sourced = MembershipEventFactory(
+        verified_by=verifier, verified_at=timezone.now(), verified_source=source
+    )
+    sourced.sources.add(source)
+    # Verified against a source it no longer cites (written around the services).
+    stale = MembershipEventFactory(
+        verified_by=verifier, verified_at=timezone.now(), verified_source=dropped
+    )
+    stale.sources.add(SourceFactory())
     unverified = MembershipEventFactory()
-    unverified.sources.add(SourceFactory())
+    unverified.sources.add(SourceFactory(kind="primary"))
 
     response = moderator_client.get(EVENTS)
 
-    verified = {row.pk: row.verified_with_source for row in rows(response)}
-    assert verified == {sourced.pk: True, unsourced.pk: False, unverified.pk: False}
+    verified = {row.pk: row.verification_holds for row in rows(response)}
+    assert verified == {sourced.pk: True, stale.pk: False, unverified.pk: False}
+    primary = {row.pk: row.cites_primary for row in rows(response)}
+    assert primary == {sourced.pk: False, stale.pk: False, unverified.pk: True}
     assert MembershipEvent.objects.verified().get() == sourced
 
 

@@ -100,9 +100,9 @@ def test_evidence_lists_each_kind_of_record_with_its_links(client, demo):
     assert "Withdrawal effective" in text
     # An instrument, linking to its page.
     assert 'href="/en/registry/instruments/eo-14155/"' in text
-    # An organization with its current US status.
+    # An event's organization, and an organization with its current US status.
     assert 'href="/en/registry/world-bank/"><bdi>World Bank</bdi></a>' in text
-    assert 'class="status status-member"' in text
+    assert 'class="status status-observer_ended"' in text
     # A source of a record.
     assert 'rel="external noopener"' in text
 

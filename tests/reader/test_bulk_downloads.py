@@ -89,3 +89,22 @@ def test_a_download_is_current_until_the_registry_changes_and_newsroom_writes_le
     assert renamed.status_code == 200
     assert renamed["ETag"] != etag
     assert "After the rename" in renamed.content.decode()
+
+
+def test_csv_downloads_carry_relations_source_kinds_archives_and_verifications(client, registry):
+    def table(name):
+        rows = csv.DictReader(io.StringIO(client.get(f"/en/registry/downloads/{name}.csv").text))
+        return {next(iter(row.values())): row for row in rows}
+
+    organizations, sources, events = table("organizations"), table("sources"), table("events")
+
+    assert organizations["united-nations-human-rights-council"]["relation"] == "observer"
+    assert organizations["international-law-commission"]["relation"] == "participant"
+    assert {row["kind"] for row in sources.values()} == {"primary", "secondary", "tertiary"}
+    assert all(
+        row["archive_url"].startswith("https://web.archive.org/web/") for row in sources.values()
+    )
+    verified = events["united-nations-human-rights-council-participation-ended-2025-02-04"]
+    assert verified["verified_on"] == "2026-01-31"
+    assert sources[verified["verified_source"]]["kind"] == "primary"
+    assert verified["sources"].split(";")[0] == verified["verified_source"]

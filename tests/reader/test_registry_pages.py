@@ -11,7 +11,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from organizations.models import MembershipEvent, Organization
+from organizations.models import MembershipEvent, Organization, Source
+from organizations.services import membership_event_verify
 from tests.factories import (
     DomainFactory,
     InstrumentFactory,
@@ -24,6 +25,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
+AT = datetime.datetime(2026, 1, 31, 12, tzinfo=datetime.UTC)
 ANNOUNCED = MembershipEvent.Kind.WITHDRAWAL_ANNOUNCED
 RETRACTED = MembershipEvent.Kind.WITHDRAWAL_RETRACTED
 
@@ -285,7 +287,9 @@ def test_csv_download_has_the_columns_and_the_whole_filtered_list(client):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     header = response.content.decode().splitlines()[0]
-    assert header == "slug,name,acronym,kind,un_related,status,parent,domains,wikidata_id,url"
+    assert header == (
+        "slug,name,acronym,kind,un_related,status,parent,domains,wikidata_id,url,relation"
+    )
     rows = read_csv(response)
     assert len(rows) == 60
     assert "outsider" not in {row["slug"] for row in rows}
@@ -340,8 +344,10 @@ def test_json_download_respects_filters(client):
         "domains",
         "wikidata_id",
         "url",
+        "relation",
     ]
     assert row["slug"] == "who"
+    assert row["relation"] == "member_state"
     assert row["un_related"] is True
     assert row["domains"] == ["health"]
     assert row["parent"] is None
@@ -481,10 +487,15 @@ def test_organization_page_lists_events_with_dates_instrument_and_sources(client
     who = make_who()
     event = who.events.get(key="who-2025")
     event.summary = "Executive order directs withdrawal."
-    event.sources.add(SourceFactory(title="Federal Register"))
-    event.verified_by = moderator
-    event.verified_at = timezone.now()
+    official = SourceFactory(
+        title="Executive Order 14155",
+        kind=Source.Kind.PRIMARY,
+        accessed_on=D(2026, 1, 31),
+        archive_url="https://web.archive.org/web/20260131/https://example.org/eo-14155",
+    )
+    event.sources.add(SourceFactory(title="Federal Register"), official)
     event.save()
+    membership_event_verify(event=event, source=official, by=moderator, at=AT)
     response = client.get(url("detail", slug="who"))
     text = response.text
     row = text[text.index(f'id="event-{event.pk}"') :]
@@ -495,19 +506,29 @@ def test_organization_page_lists_events_with_dates_instrument_and_sources(client
     assert 'href="/en/registry/instruments/eo-14155/"' in row
     assert "Executive order directs withdrawal." in row
     assert "Federal Register" in row
+    # Official texts first, each source labelled by kind, with its archived copy.
+    assert row.index("Executive Order 14155") < row.index("Federal Register")
+    assert '<span class="source-kind source-kind-primary">Official text</span>' in row
+    assert '<span class="source-kind source-kind-secondary">News report</span>' in row
+    assert 'href="https://web.archive.org/web/20260131/https://example.org/eo-14155"' in row
     assert 'class="verified-mark"' in row
+    assert "Verified against Executive Order 14155, Jan. 31, 2026" in row
 
 
-def test_verified_mark_needs_a_moderator_and_a_source(client, moderator):
+def test_verified_mark_needs_a_source_the_event_still_cites(client, moderator):
     who = make_who()
-    verified_without_source = who.events.get(key="who-2020")
-    verified_without_source.verified_by = moderator
-    verified_without_source.verified_at = timezone.now()
-    verified_without_source.save()
+    dropped = who.events.get(key="who-2020")
+    source = SourceFactory()
+    dropped.sources.add(source)
+    membership_event_verify(event=dropped, source=source, by=moderator)
+    # Written around the services, which would withdraw the verification.
+    dropped.sources.clear()
+    dropped.sources.add(SourceFactory())
     sourced_unverified = who.events.get(key="who-2021")
     sourced_unverified.sources.add(SourceFactory())
     response = client.get(url("detail", slug="who"))
     assert 'class="verified-mark"' not in response.text
+    assert "Not verified" in response.text
 
 
 def test_year_only_dates_show_just_the_year(client):
@@ -682,3 +703,36 @@ def test_unknown_download_format_shows_the_page(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert slugs_in(response) == ["one"]
+
+
+def test_event_list_says_which_source_verified_each_event(client, moderator):
+    who = make_who()
+    event = who.events.get(key="who-2025")
+    official = SourceFactory(title="Executive Order 14155", kind=Source.Kind.PRIMARY)
+    event.sources.add(official)
+    membership_event_verify(event=event, source=official, by=moderator, at=AT)
+    response = client.get(url("events"))
+    text = response.text
+    assert text.count('class="verified-mark"') == 1
+    assert "Verified against Executive Order 14155, Jan. 31, 2026" in text
+
+
+def test_registry_list_shows_and_filters_the_relation(client):
+    OrganizationFactory(slug="desa", relation=Organization.Relation.PARTICIPANT)
+    OrganizationFactory(slug="who", relation=Organization.Relation.MEMBER_STATE)
+    response = client.get(url("list"), {"relation": "participant"})
+    assert [o.slug for o in response.context["organizations"]] == ["desa"]
+    assert "<td>Participant</td>" in response.text
+    assert 'name="relation"' in response.text
+
+
+def test_organization_page_says_what_the_united_states_is_to_it(client):
+    desa = OrganizationFactory(slug="desa", relation=Organization.Relation.PARTICIPANT)
+    MembershipEventFactory(
+        organization=desa, kind=MembershipEvent.Kind.PARTICIPATION_ENDED, announced_on=D(2026, 1, 7)
+    )
+    text = client.get(url("detail", slug="desa")).text
+    assert 'data-us-relation="participant">Participant</strong>' in text
+    assert 'data-status="participant"' in text and 'data-status="participation_ended"' in text
+    assert 'id="tl-pattern-participation_ended"' in text
+    assert 'id="tl-pattern-withdrawn"' not in text

@@ -394,16 +394,22 @@ def test_an_editor_cannot_verify_registry_events(client, newsroom):
         reverse("admin:organizations_membershipevent_change", args=[event.pk])
     ).content.decode()
     assert 'name="verified_by"' not in page
-    client.post(
-        reverse("admin:organizations_membershipevent_changelist"),
-        {"action": "verify", "_selected_action": [event.pk]},
-    )
+    for confirmed in ({}, {"post": "yes", f"source_{event.pk}": event.sources.first().pk}):
+        client.post(
+            reverse("admin:organizations_membershipevent_changelist"),
+            {"action": "verify", "_selected_action": [event.pk], **confirmed},
+        )
     event.refresh_from_db()
     assert event.verified_by is None
     client.force_login(newsroom.moderator)
     client.post(
         reverse("admin:organizations_membershipevent_changelist"),
-        {"action": "verify", "_selected_action": [event.pk]},
+        {
+            "action": "verify",
+            "_selected_action": [event.pk],
+            "post": "yes",
+            f"source_{event.pk}": event.sources.first().pk,
+        },
     )
     event.refresh_from_db()
     assert event.verified_by == newsroom.moderator
