@@ -27,7 +27,9 @@ must follow the evidence (problems of the claim):
 - a figure claim needs a figure check (unless it is Not in registry: then
   there is nothing to measure), and Supported needs its figure to hold;
 - Not in registry needs a note saying what was searched; such a claim is
-  listed as a warning, which blocks nothing.
+  listed as a warning, which blocks nothing;
+- Supported wants a supporting record with an official text or a moderator's
+  verification behind it; resting on secondary sources only is a warning.
 
 Checked on request (`living=True`), the problems of a published article
 that time brings, whatever its text says:
@@ -48,7 +50,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import get_language_info, gettext_lazy
 
 from articles.evidence import figures as figures_module
@@ -62,6 +64,7 @@ from articles.models import (
     Translation,
 )
 from articles.text.anchors import AnchorState, Quote, Resolution, resolve_all
+from organizations.models import Instrument, MembershipEvent, Organization
 
 # Articles are checked in batches of this many, a fixed number of queries each.
 BATCH = 500
@@ -100,6 +103,7 @@ class ProblemKind(StrEnum):
     FIGURE_AGAINST_VERDICT = "figure_against_verdict"
     NOT_IN_REGISTRY_UNEXPLAINED = "not_in_registry_unexplained"
     NOT_IN_REGISTRY = "not_in_registry"
+    SECONDARY_ONLY = "secondary_only"
     OUTDATED = "outdated_translation"
     FIGURE_DIFFERS = "figure_differs"
     EVIDENCE_CHANGED = "evidence_changed"
@@ -139,6 +143,10 @@ MESSAGES = {
     ProblemKind.NOT_IN_REGISTRY: gettext_lazy(
         "Claim %(claim)s rests on nothing the registry holds: %(note)s"
     ),
+    ProblemKind.SECONDARY_ONLY: gettext_lazy(
+        "Claim %(claim)s is marked “supported” but rests on secondary sources only: no record "
+        "supporting it cites an official text or was verified by a moderator."
+    ),
     ProblemKind.OUTDATED: gettext_lazy(
         "The %(language_name)s translation was made from revision %(source)s of the original; "
         "readers of the original see revision %(original)s."
@@ -164,7 +172,7 @@ BLOCKING = frozenset(
         ProblemKind.NOT_IN_REGISTRY_UNEXPLAINED,
     }
 )
-WARNINGS = frozenset({ProblemKind.NOT_IN_REGISTRY})
+WARNINGS = frozenset({ProblemKind.NOT_IN_REGISTRY, ProblemKind.SECONDARY_ONLY})
 # Problems of a claim, named once whatever the language.
 CLAIM_LEVEL = frozenset(
     {
@@ -174,6 +182,7 @@ CLAIM_LEVEL = frozenset(
         ProblemKind.FIGURE_AGAINST_VERDICT,
         ProblemKind.NOT_IN_REGISTRY_UNEXPLAINED,
         ProblemKind.NOT_IN_REGISTRY,
+        ProblemKind.SECONDARY_ONLY,
     }
 )
 
@@ -233,6 +242,10 @@ class VersionCheck:
     @property
     def blocking(self) -> list[Problem]:
         return [problem for problem in self.problems if problem.blocks_submission]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == Severity.WARNING]
 
 
 @dataclass(frozen=True)
@@ -372,7 +385,19 @@ class _Claim:
     has_evidence: bool
     supported: bool  # by evidence whose relation is Supports
     contradicted: bool  # by evidence whose relation is Contradicts
+    firmly_supported: bool  # by Supports evidence on a record with a primary or verified source
     figure: FigureCheck | None
+
+
+# Evidence on a record a fact-checker would accept: an event citing an official
+# text or verified against a source it cites, an instrument whose own text is
+# published, an organization citing an official text (the registry's own rules).
+_FIRM_RECORD = (
+    Q(event__in=MembershipEvent.objects.with_primary_source())
+    | Q(event__in=MembershipEvent.objects.verified())
+    | Q(instrument__in=Instrument.objects.with_primary_source())
+    | Q(organization__in=Organization.objects.with_primary_source())
+)
 
 
 def _claims_and_anchors(keys: Sequence[tuple[int, int | None]]):
@@ -394,6 +419,11 @@ def _claims_and_anchors(keys: Sequence[tuple[int, int | None]]):
             has_evidence=cites(),
             supported=cites(Evidence.Relation.SUPPORTS),
             contradicted=cites(Evidence.Relation.CONTRADICTS),
+            firmly_supported=Exists(
+                Evidence.objects.filter(
+                    claim=OuterRef("pk"), relation=Evidence.Relation.SUPPORTS
+                ).filter(_FIRM_RECORD)
+            ),
         )
         .order_by("article_id", "claim_set_id", "number")
         .values_list(
@@ -407,6 +437,7 @@ def _claims_and_anchors(keys: Sequence[tuple[int, int | None]]):
             "has_evidence",
             "supported",
             "contradicted",
+            "firmly_supported",
         )
     )
     figures = {
@@ -461,6 +492,8 @@ def _claim_problems(claim: _Claim) -> list[tuple[ProblemKind, dict[str, Any]]]:
         found.append(
             (ProblemKind.VERDICT_UNSUPPORTED, {"verdict": verdict_label, "needs": needs[1]})
         )
+    if claim.verdict == Verdict.SUPPORTED and claim.supported and not claim.firmly_supported:
+        found.append((ProblemKind.SECONDARY_ONLY, {}))
     # A figure the registry holds nothing for ("not in registry") has nothing to measure.
     if claim.kind == Claim.Kind.FIGURE and claim.verdict != Verdict.NOT_IN_REGISTRY:
         if claim.figure is None:

@@ -34,7 +34,6 @@ from articles.models import (
 from articles.text.anchors import AnchorState, Quote, plain_text, resolve
 from articles.text.diff import ParagraphChange, ParagraphChangeKind, diff_html, paragraph_diff
 from articles.text.rendering import claim_marks, render_body
-from articles.workflow import submission_problems
 from organizations.models import Instrument, MembershipEvent, Organization
 
 Status = Translation.Status
@@ -313,6 +312,7 @@ class ReviewPage:
     translation_block_count: int
     claims: list[ClaimReview]
     problems: list[checks.Problem]
+    warnings: list[checks.Problem]
     live_changes: TextChanges | None
     original_changes: OriginalChanges | None
     history: list[ReviewLog]
@@ -481,6 +481,8 @@ def review_page(*, translation: Translation) -> ReviewPage:
     ]
 
     claims_digest, claims_changes, bylines_change = _claims_changes(translation)
+    # What blocks approval is what blocks submission (`workflow.submission_problems`).
+    version_check = checks.check_versions([translation])[translation.pk]
     return ReviewPage(
         translation=translation,
         revision=revision,
@@ -498,7 +500,8 @@ def review_page(*, translation: Translation) -> ReviewPage:
             )
             for claim in claims
         ],
-        problems=submission_problems(translation=translation),
+        problems=version_check.blocking,
+        warnings=version_check.warnings,
         live_changes=_changes_since_live(translation),
         original_changes=_original_changes(translation, original, claims),
         history=list(ReviewLog.objects.filter(translation=translation).with_actors()),

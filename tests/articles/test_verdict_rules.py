@@ -13,10 +13,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from articles import workflow
+from articles import checks, workflow
 from articles.models import Claim, Evidence, FigureCheck, Translation
-from organizations.models import MembershipEvent
+from organizations.models import MembershipEvent, Source
 from tests import factories
 from tests.articles.test_admin_editing import messages_of
 
@@ -210,3 +211,85 @@ def test_check_claims_lists_a_not_in_registry_claim_as_a_warning_and_passes():
     (warning,) = report["articles"][0]["problems"]
     assert warning["severity"] == "warning" and warning["claim"] == claim.number
     assert "Searched the FY2026 request." in warning["message"]
+
+
+# Evidence strength: Supported wants a record with an official text or a verification.
+
+SECONDARY_ONLY = "rests on secondary sources only"
+
+
+def supported_by_an_event(*sources, verified_against=None):
+    """A one-claim article marked Supported by an event citing `sources`."""
+    original, claim = article_with_claim(verdict=Verdict.SUPPORTED, relations=())
+    event = factories.MembershipEventFactory()
+    event.sources.add(*sources)
+    if verified_against is not None:
+        MembershipEvent.objects.filter(pk=event.pk).update(
+            verified_source=verified_against, verified_at=timezone.now()
+        )
+    factories.EvidenceFactory(claim=claim, organization=None, event=event)
+    return original, claim
+
+
+def test_a_claim_resting_on_news_reports_only_is_a_warning_on_the_review_page_and_passes(
+    editor, moderator
+):
+    original, claim = supported_by_an_event(factories.SourceFactory(kind=Source.Kind.SECONDARY))
+
+    submit_in_the_admin(original, editor)
+
+    original.refresh_from_db()
+    assert original.status == Translation.Status.IN_REVIEW
+    client = Client()
+    client.force_login(moderator)
+    page = client.get(reverse("review:detail", args=[original.pk])).content.decode()
+    warnings = page.split('class="review-warnings"', 1)[1].split("</ul>", 1)[0]
+    assert f"Claim {claim.number} is marked" in warnings and SECONDARY_ONLY in warnings
+    assert "Approve and publish" in page
+
+
+@pytest.mark.parametrize(
+    "firm",
+    [
+        pytest.param(lambda: {"sources": [factories.SourceFactory(kind="primary")]}, id="official"),
+        pytest.param(
+            lambda: (lambda news: {"sources": [news], "verified_against": news})(
+                factories.SourceFactory(kind=Source.Kind.SECONDARY)
+            ),
+            id="verified-against-a-news-report",
+        ),
+    ],
+)
+def test_an_official_text_or_a_verification_makes_support_firm(firm, editor):
+    given = firm()
+    original, _ = supported_by_an_event(
+        *given["sources"], verified_against=given.get("verified_against")
+    )
+
+    assert not checks.check_versions([original])[original.pk].warnings
+
+
+def test_a_verification_against_a_source_the_event_no_longer_cites_is_not_firm():
+    news, dropped = (factories.SourceFactory(kind=Source.Kind.SECONDARY) for _ in range(2))
+    original, claim = supported_by_an_event(news, verified_against=dropped)
+
+    (warning,) = checks.check_versions([original])[original.pk].warnings
+    assert warning.kind == checks.ProblemKind.SECONDARY_ONLY and warning.claim == claim.number
+
+
+def test_check_claims_lists_a_published_claim_on_news_reports_only_as_a_warning():
+    original, claim = supported_by_an_event(factories.SourceFactory(kind=Source.Kind.SECONDARY))
+    Translation.objects.filter(pk=original.pk).update(
+        live_revision=original.latest_revision, status=Translation.Status.PUBLISHED
+    )
+    factories.publish_claims(original.article)
+    out = StringIO()
+
+    call_command("check_claims", "--format", "json", stdout=out)
+
+    report = json.loads(out.getvalue())
+    assert (report["problems"], report["warnings"]) == (0, 1)
+    (warning,) = report["articles"][0]["problems"]
+    assert warning["kind"] == "secondary_only" and warning["severity"] == "warning"
+    assert warning["claim"] == claim.number
+    assert SECONDARY_ONLY in warning["message"]
