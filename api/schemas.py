@@ -155,7 +155,9 @@ class EventOut(Schema):
     api_url: str
 
 
-class OrganizationOut(Schema):
+class OrganizationFacts(Schema):
+    """What lists and the detail say of an organization alike (`Organization.open_data`)."""
+
     slug: str
     name: str
     acronym: str
@@ -165,6 +167,9 @@ class OrganizationOut(Schema):
     parent: str | None = Field(description="The parent organization's slug.")
     domains: list[str]
     wikidata_id: str
+
+
+class OrganizationOut(OrganizationFacts):
     status: StatusValue = Field(description="The US status today.")
     url: str = Field(description="The organization's public page.")
     api_url: str
@@ -176,19 +181,10 @@ class PeriodOut(Schema):
     status: StatusValue
 
 
-class OrganizationDetailOut(Schema):
-    slug: str
-    name: str
-    acronym: str
-    kind: choice(Organization.Kind)
-    relation: RelationValue = Field(description="What the United States is to it.")
-    un_related: bool
-    parent: str | None
-    domains: list[str]
+class OrganizationDetailOut(OrganizationFacts):
     founded: int | None
     headquarters: str
     website: str
-    wikidata_id: str
     description: str
     status_on: datetime.date
     status: StatusValue = Field(description="The US status on `status_on`.")
