@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
+from articles.models.fields import optional_link
 from articles.models.immutable import ImmutableRecordError
 from articles.text.anchors import Quote
 
@@ -95,14 +96,7 @@ class ClaimSet(models.Model):
     bylines = models.JSONField(
         _("bylines"), default=list, help_text=_("Each author's slug, name and affiliation.")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL, _("approved by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -176,14 +170,12 @@ class Claim(FrozenInASet):
         related_name="claims",
         verbose_name=_("article"),
     )
-    claim_set = models.ForeignKey(
+    claim_set = optional_link(
         ClaimSet,
+        _("claim set"),
         on_delete=models.CASCADE,
-        null=True,
-        blank=True,
         editable=False,
         related_name="claims",
-        verbose_name=_("claim set"),
         help_text=_("Empty for the working copy editors change."),
     )
     number = models.PositiveSmallIntegerField(
@@ -288,30 +280,13 @@ class Evidence(FrozenInASet):
     claim = models.ForeignKey(
         Claim, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("claim")
     )
-    organization = models.ForeignKey(
-        "organizations.Organization",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="evidence",
-        verbose_name=_("organization"),
+    organization = optional_link(
+        "organizations.Organization", _("organization"), related_name="evidence"
     )
-    event = models.ForeignKey(
-        "organizations.MembershipEvent",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="evidence",
-        verbose_name=_("membership event"),
+    event = optional_link(
+        "organizations.MembershipEvent", _("membership event"), related_name="evidence"
     )
-    instrument = models.ForeignKey(
-        "organizations.Instrument",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="evidence",
-        verbose_name=_("instrument"),
-    )
+    instrument = optional_link("organizations.Instrument", _("instrument"), related_name="evidence")
     relation = models.CharField(
         _("relation"), max_length=12, choices=Relation.choices, default=Relation.SUPPORTS
     )

@@ -28,6 +28,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 from articles.models.claims import ClaimSet, Evidence
+from articles.models.fields import optional_link
 from articles.models.immutable import ImmutableRecordError
 from organizations.models import Instrument, MembershipEvent, Organization
 
@@ -268,44 +269,24 @@ class Translation(models.Model):
         editable=False,
         help_text=_("The state of the latest revision."),
     )
-    latest_revision = models.ForeignKey(
-        "Revision",
-        on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("latest revision"),
+    latest_revision = optional_link(
+        "Revision", _("latest revision"), on_delete=models.RESTRICT, editable=False
     )
-    live_revision = models.ForeignKey(
+    live_revision = optional_link(
         "Revision",
+        _("live revision"),
         on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
         editable=False,
-        related_name="+",
-        verbose_name=_("live revision"),
         help_text=_("The revision readers see."),
     )
-    live_claim_set = models.ForeignKey(
+    live_claim_set = optional_link(
         ClaimSet,
+        _("live claims"),
         on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
         editable=False,
-        related_name="+",
-        verbose_name=_("live claims"),
         help_text=_("The claims, evidence and bylines readers of this version see."),
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
+    submitted_by = optional_link(settings.AUTH_USER_MODEL, _("submitted by"), editable=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     first_published_at = models.DateTimeField(
         _("first published"), null=True, blank=True, editable=False
@@ -449,31 +430,19 @@ class Revision(models.Model):
     title = models.CharField(_("title"), max_length=300)
     standfirst = models.TextField(_("standfirst"), blank=True)
     body = models.TextField(_("body"), help_text=_("Markdown."))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("written by"),
-    )
+    created_by = optional_link(settings.AUTH_USER_MODEL, _("written by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    source_revision = models.ForeignKey(
+    source_revision = optional_link(
         "self",
+        _("translated from"),
         on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
         related_name="translations_made",
-        verbose_name=_("translated from"),
         help_text=_("The original's revision this text was translated from."),
     )
-    based_on = models.ForeignKey(
+    based_on = optional_link(
         "self",
+        _("based on"),
         on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("based on"),
         help_text=_("The revision the editor started from."),
     )
     correction_note = models.CharField(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models.claims import Claim, FrozenInASet
 from articles.models.editorial import Translation
+from articles.models.fields import optional_link
 from organizations.models import MembershipEvent
 from organizations.status import Status as MembershipStatus
 
@@ -118,14 +119,7 @@ class FigureCheck(FrozenInASet):
         help_text=_("The number the article states, such as 66."),
     )
     measure = models.CharField(_("measure"), max_length=50, choices=Measure.choices)
-    instrument = models.ForeignKey(
-        "organizations.Instrument",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("instrument"),
-    )
+    instrument = optional_link("organizations.Instrument", _("instrument"))
     event_kind = models.CharField(
         _("event kind"), max_length=32, choices=MembershipEvent.Kind.choices, blank=True
     )
@@ -137,22 +131,8 @@ class FigureCheck(FrozenInASet):
     )
     date_from = models.DateField(_("from"), null=True, blank=True)
     date_to = models.DateField(_("to"), null=True, blank=True)
-    organization = models.ForeignKey(
-        "organizations.Organization",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("organization"),
-    )
-    domain = models.ForeignKey(
-        "organizations.Domain",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("domain"),
-    )
+    organization = optional_link("organizations.Organization", _("organization"))
+    domain = optional_link("organizations.Domain", _("domain"))
     status = models.CharField(
         _("US status"), max_length=20, choices=MembershipStatus.choices, blank=True
     )
@@ -269,14 +249,7 @@ class EvidenceChange(models.Model):
     changes = models.JSONField(_("changes"), default=dict)
     detected_at = models.DateTimeField(_("detected"), default=timezone.now)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("resolved by"),
-    )
+    resolved_by = optional_link(settings.AUTH_USER_MODEL, _("resolved by"))
     resolution = models.CharField(
         _("resolution"), max_length=20, choices=Resolution.choices, blank=True
     )

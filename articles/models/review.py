@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models.claims import ClaimSet
 from articles.models.editorial import Revision, Translation
+from articles.models.fields import optional_link
 from articles.models.immutable import ImmutableRecordError
 
 
@@ -65,13 +66,9 @@ class ReviewLog(models.Model):
     revision = models.ForeignKey(
         Revision, on_delete=models.PROTECT, related_name="+", verbose_name=_("revision")
     )
-    claim_set = models.ForeignKey(
+    claim_set = optional_link(
         ClaimSet,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("claims"),
+        _("claims"),
         help_text=_("The claims version an approval published, or an unpublishing took down."),
     )
     actor = models.ForeignKey(
