@@ -11,6 +11,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -258,8 +259,7 @@ class ClaimReview:
         return checks.anchor_state_label(self.translation_state)
 
 
-@dataclass(frozen=True)
-class HeldClaim:
+class HeldClaim(NamedTuple):
     """A claim whose quote in the original falls in a changed paragraph."""
 
     number: int

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 import nh3
 from django.utils.html import escape as escape_text
@@ -222,8 +223,7 @@ def _render_tokens(tokens: Sequence[Token]) -> SafeString:
     return mark_safe(clean)  # sanitised by nh3 with an allow-list
 
 
-@dataclass(frozen=True)
-class _Ids:
+class _Ids(NamedTuple):
     """How one rendering names its marks and note links, already escaped for attributes."""
 
     prefix: str
